@@ -1,0 +1,48 @@
+# govai — two commands do all set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+GOVAI := $(VENV)/bin/govai
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install demo test lint lab lab-instructor release check-release clean
+
+install: $(STAMP)
+
+# Rebuilt only when what it depends on changed, so a second `make install` is instant.
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@if $(PY) -c "import govai.langpack" 2>/dev/null; then $(PY) -m govai.langpack install; fi
+	touch $(STAMP)
+
+demo: install
+	$(GOVAI) demo
+
+test: install
+	$(PY) -m ruff check src tests bench
+	$(PY) -m pytest -n 2 --dist loadscope --durations=15 $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check src tests bench
+
+# Learners: JupyterLab on the workbook, Traditional Chinese interface, no instructor panels.
+lab: install
+	$(GOVAI) lab
+
+# Instructors: the same JupyterLab with nbgrader's Create Assignment and Formgrader panels.
+lab-instructor: install
+	$(GOVAI) lab --instructor
+
+release: install
+	$(GOVAI) release
+
+check-release: install
+	$(GOVAI) release --check
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# System packages the project needs, from Debian's archive: Chromium for the browser tests,
+# PostgreSQL for the gradebook/results tests, Noto CJK for Chinese chart labels, bubblewrap
+# for the grading sandbox. Idempotent: installs only what is missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+if ((${#need[@]})); then
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
+    echo "需要安裝系統套件 / system packages needed: ${need[*]} (run as root)" >&2
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  echo "安裝系統套件 / installing system packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
