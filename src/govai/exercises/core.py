@@ -1,0 +1,194 @@
+"""Self-checking exercises, in the style of Kaggle learntools.
+
+An exercise set is one module (``govai.exercises.module1`` …) holding small
+``Problem`` subclasses and their instances ``q1``, ``q2`` …. A notebook binds it
+in one line::
+
+    from govai.exercises import module1 as ex
+
+and the learner calls ``ex.q1.check()``, ``ex.q1.hint()`` or ``ex.q1.solution()``.
+``check()`` reads the variables named by ``_var`` from the notebook that called it.
+
+Every problem also states its learning objective, the competencies and exam
+domains it evidences, one known-correct and one known-wrong answer; the test suite
+runs every problem against both, and against untouched starter code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from govai import progress
+from govai.exercises.compare import Mismatch, expect_type, same
+
+__all__ = ["Problem", "Result", "Mismatch", "same", "expect_type", "display_markdown"]
+
+Outcome = Literal["correct", "incorrect", "not_attempted", "error"]
+
+_ICON = {"correct": "✅ 正確", "incorrect": "❌ 還不對", "not_attempted": "✏️ 尚未作答", "error": "⚠️ 程式出錯"}
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "correct"
+
+    def markdown(self) -> str:
+        return f"**{_ICON[self.outcome]}**：{self.message}" if self.message else f"**{_ICON[self.outcome]}**"
+
+
+def display_markdown(text: str) -> None:
+    """Render Markdown in a notebook, or print it in a terminal."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+
+        if get_ipython() is not None:
+            display(Markdown(text))
+            return
+    except ImportError:  # pragma: no cover - IPython ships with the project
+        pass
+    print(text)
+
+
+class Problem:
+    """One self-checking exercise. Subclasses set the class attributes and ``_check``."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    objective: ClassVar[str]
+    competencies: ClassVar[tuple[str, ...]]
+    domains: ClassVar[tuple[str, ...]] = ()   # "certification-id/domain-id"
+    _var: ClassVar[str | tuple[str, ...]]
+    _hints: ClassVar[tuple[str, ...]]
+    _solution: ClassVar[str]
+    # Self-test material: values for the variables in _var, in the same order.
+    _correct: ClassVar[Any]
+    _wrong: ClassVar[Any]
+    _blank: ClassVar[Any] = None   # what the starter code assigns
+
+    def __init__(self) -> None:
+        self._hints_shown = 0
+
+    # -- what subclasses implement ---------------------------------------------------------------
+    def _check(self, *values: Any) -> None:
+        """Raise Mismatch (or AssertionError) with a learner-facing reason when the answer is wrong.
+
+        Feedback must guide without revealing the answer.
+        """
+        raise NotImplementedError
+
+    def _is_blank(self, *values: Any) -> bool:
+        blank = self._blank_values()
+        return all(v is b or v is Ellipsis for v, b in zip(values, blank, strict=True))
+
+    # -- machinery -----------------------------------------------------------------------------
+    @property
+    def var_names(self) -> tuple[str, ...]:
+        return (self._var,) if isinstance(self._var, str) else tuple(self._var)
+
+    def _as_tuple(self, value: Any) -> tuple[Any, ...]:
+        return (value,) if len(self.var_names) == 1 else tuple(value)
+
+    def _blank_values(self) -> tuple[Any, ...]:
+        return self._as_tuple(self._blank)
+
+    def evaluate(self, namespace: Mapping[str, Any]) -> Result:
+        """Judge the answer found in ``namespace`` (a notebook's globals)."""
+        missing = [name for name in self.var_names if name not in namespace]
+        if missing:
+            return Result("not_attempted", f"找不到變數 `{'`、`'.join(missing)}`，請先執行上方作答的儲存格。")
+        values = tuple(namespace[name] for name in self.var_names)
+        return self.evaluate_values(*values)
+
+    def evaluate_values(self, *values: Any) -> Result:
+        try:
+            if self._is_blank(*values):
+                return Result("not_attempted", "請先把 `" + "`、`".join(self.var_names) + "` 換成你的答案。")
+            self._check(*values)
+        except (Mismatch, AssertionError) as exc:
+            return Result("incorrect", str(exc) or "答案不正確，可以用 `.hint()` 看提示。")
+        except Exception as exc:  # the learner's function raised: report it, do not crash the lesson
+            return Result("error", f"執行你的答案時發生 {type(exc).__name__}：{exc}")
+        return Result("correct", self.praise)
+
+    praise: ClassVar[str] = "做得好！"
+
+    def check(self, namespace: Mapping[str, Any] | None = None) -> Result | None:
+        """Check the learner's answer in the calling notebook and show the feedback."""
+        ns = namespace if namespace is not None else sys._getframe(1).f_globals
+        result = self.evaluate(ns)
+        progress.record(self.id, "check", result.outcome)
+        display_markdown(result.markdown())
+        # In a notebook the Markdown is the feedback; returning the Result would print its repr too.
+        return None if _in_notebook() else result
+
+    def hint(self, level: int | None = None) -> None:
+        """Show the next hint (or hint number ``level``, counting from 1)."""
+        if not self._hints:
+            display_markdown("這一題沒有提示。")
+            return
+        if level is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self._hints))
+            level = self._hints_shown
+        level = max(1, min(level, len(self._hints)))
+        progress.record(self.id, "hint", detail=str(level))
+        more = "" if level == len(self._hints) else f"（再呼叫一次 `.hint()` 看第 {level + 1} 個提示）"
+        display_markdown(f"💡 **提示 {level}/{len(self._hints)}**：{self._hints[level - 1]}{more}")
+
+    def solution(self) -> None:
+        progress.record(self.id, "solution")
+        display_markdown(f"📘 **參考解答**：\n\n{self._solution}")
+
+    def describe(self) -> str:
+        """The objective and tags, for the top of an exercise cell."""
+        return (
+            f"**{self.title}**（`{self.id}`）\n\n🎯 學習目標：{self.objective}\n\n"
+            f"🏷️ 職能：{'、'.join(self.competencies)}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+
+        return get_ipython() is not None
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def problems_in(module: Any) -> list[Problem]:
+    """The Problem instances an exercise-set module exposes, in definition order."""
+    return [v for v in vars(module).values() if isinstance(v, Problem)]
+
+
+def call_safely(func: Callable[..., Any], *args: Any) -> Any:
+    """Call a learner's function, turning its exceptions into a Mismatch that names the input."""
+    try:
+        return func(*args)
+    except Exception as exc:
+        shown = ", ".join(repr(a)[:60] for a in args)
+        raise Mismatch(f"以輸入 ({shown}) 呼叫你的函式時發生 {type(exc).__name__}：{exc}") from exc
+
+
+def check_function_cases(func: Any, cases: Sequence[tuple[tuple[Any, ...], Any]], name: str = "函式") -> None:
+    """Run a learner's function on each case and compare strictly; the message shows the failing input."""
+    if not callable(func):
+        raise Mismatch(f"{name}應該是一個函式（def …），目前是 {type(func).__name__}。")
+    for args, expected in cases:
+        got = call_safely(func, *args)
+        try:
+            same(got, expected, what="回傳值")
+        except Mismatch as exc:
+            shown = ", ".join(repr(a)[:60] for a in args)
+            raise Mismatch(f"輸入 ({shown}) 時，{exc}") from None
