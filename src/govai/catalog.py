@@ -423,7 +423,7 @@ def _cross_check(cat: Catalog, root: Path) -> None:
     for i, cert in enumerate(cat.certifications):
         key = f"certifications.{i}"
         if cert.id in seen:
-            _fail(cert_path, f"{key}.id", f"重複的認證代碼 {cert.id!r}")
+            _fail(cert_path, f"{key}.id", f"重複的認證代號 {cert.id!r}")
         seen.add(cert.id)
         for s in cert.sources + ([cert.status_source] if cert.status_source else []):
             if s not in cat.sources:

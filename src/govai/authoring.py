@@ -1,0 +1,84 @@
+"""Helpers for writing course notebooks from Python with correct nbgrader metadata.
+
+The .ipynb files are the source of truth (instructors may edit them in JupyterLab's
+Create Assignment panel); these helpers only make writing them by script less
+error-prone. A graded item is a solution cell plus a locked test cell whose
+``metadata.govai`` carries the learning objective and the competencies and
+certification domains it evidences; the solution cell's ``metadata.govai.wrong_answer``
+holds a known-wrong answer that the test suite proves fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def md(text: str) -> NotebookNode:
+    return nbformat.v4.new_markdown_cell(text.strip("\n"))
+
+
+def code(source: str, tags: list[str] | None = None) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source.strip("\n"))
+    if tags:
+        cell.metadata["tags"] = tags
+    return cell
+
+
+def parameters(**values: object) -> NotebookNode:
+    """The papermill ``parameters`` cell: defaults the runner overrides (learner id, route…)."""
+    lines = ["# 參數（papermill 執行時會覆寫） / parameters injected by the runner"]
+    lines += [f"{k} = {v!r}" for k, v in values.items()]
+    return code("\n".join(lines), tags=["parameters"])
+
+
+def readonly(source: str, grade_id: str, markdown: bool = False) -> NotebookNode:
+    cell = md(source) if markdown else code(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3,
+                                 "solution": False, "task": False}
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+    return cell
+
+
+def solution(grade_id: str, source: str, wrong_answer: str) -> NotebookNode:
+    """An answer cell. ``source`` holds ``### BEGIN SOLUTION`` … ``### END SOLUTION``."""
+    if "### BEGIN SOLUTION" not in source:
+        raise ValueError(f"{grade_id}: solution cell needs ### BEGIN SOLUTION / ### END SOLUTION")
+    cell = code(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3,
+                                 "solution": True, "task": False}
+    cell.metadata["govai"] = {"wrong_answer": wrong_answer.strip("\n")}
+    return cell
+
+
+def tests(grade_id: str, points: float, source: str, *, exercise: str, objective: str,
+          competencies: list[str], domains: list[str]) -> NotebookNode:
+    """A locked autograder test cell; hidden tests go between ### BEGIN/END HIDDEN TESTS."""
+    cell = code(source)
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": points,
+                                 "schema_version": 3, "solution": False, "task": False}
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+    cell.metadata["govai"] = {"exercise": exercise, "objective": objective,
+                              "competencies": competencies, "domains": domains}
+    return cell
+
+
+def notebook(cells: list[NotebookNode], title: str) -> NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["title"] = title
+    return nb
+
+
+def write(nb: NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    nbformat.write(nb, str(path))
