@@ -23,9 +23,13 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh $(wildca
 demo: install
 	$(GOVAI) demo
 
+# Unit and integration tests, then every lesson and master notebook under nbval (2 workers).
+# Learners' progress during tests goes to var/test-home, never to the tester's ~/.govai.
 test: install
 	$(PY) -m ruff check src tests bench
-	$(PY) -m pytest -n 2 --dist loadscope --durations=15 $(PYTEST_ARGS)
+	GOVAI_HOME=$(CURDIR)/var/test-home $(PY) -m pytest -n 2 --dist loadscope --durations=15 \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider \
+		tests notebooks source $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check src tests bench

@@ -152,9 +152,25 @@ class Converter:
         import opencc  # imported here: only a build needs it
 
         self._cc = opencc.OpenCC("s2twp")
+        self._chars = opencc.OpenCC("s2t")
 
     def __call__(self, text: str) -> str:
         return self._cc.convert(text) if text else text
+
+    def fix_stray_simplified(self, text: str) -> str:
+        """Replace only the Simplified-only characters of an otherwise Traditional string.
+
+        The official zh_TW pack has a few (删除 for 刪除); converting whole human translations
+        could reword them, so each offending character is converted on its own.
+        """
+        return "".join(self._chars.convert(ch) if is_simplified_only(ch) else ch for ch in text)
+
+
+def is_simplified_only(ch: str) -> bool:
+    """Whether ``ch`` is a Simplified-only Chinese character (hanzidentifier's SIMPLIFIED)."""
+    import hanzidentifier
+
+    return hanzidentifier.identify(ch) == hanzidentifier.SIMPLIFIED
 
 
 def msgid_of(key: str) -> str:
@@ -206,8 +222,12 @@ def merge_domain(
         simplified = source.translated(key) if source else None
         entry: dict[str, Any] = {}
         if human is not None:
-            messages[key] = human
+            fixed = [convert.fix_stray_simplified(text) for text in human]
+            messages[key] = fixed
             entry["source"] = "official"
+            if fixed != human:
+                # Reported so translators fix it upstream too.
+                entry["simplified_characters_fixed"] = human[0]
             if key in by_key and by_key[key].translation != human[0]:
                 # Kept for reviewers: the glossary disagrees but the human translation wins.
                 entry["glossary_not_applied"] = by_key[key].translation

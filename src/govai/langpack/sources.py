@@ -65,8 +65,14 @@ class PackSource:
     version: str
     messages_dir: Path
     license_files: list[Path]
-    #: Human-readable origin for messages and provenance.
-    origin: str
+    #: Where the files were read from (for messages; not recorded in the pack, so that a rebuild
+    #: from govai's copy of the official files gives the same content hash).
+    location: str
+
+    @property
+    def origin(self) -> str:
+        """``distribution version``, as recorded in the provenance."""
+        return f"{self.distribution} {self.version}"
 
     def domains(self) -> list[str]:
         """Translation domains the pack ships (names of its JSON files)."""
@@ -153,7 +159,7 @@ def official_source() -> PackSource:
             version=dist.version,
             messages_dir=module_dir / "locale" / "zh_TW" / "LC_MESSAGES",
             license_files=_licenses(dist),
-            origin=f"{dist.metadata['Name']} {dist.version} (site-packages)",
+            location=str(module_dir),
         )
     upstream = module_dir / UPSTREAM_DIR
     try:
@@ -170,7 +176,7 @@ def official_source() -> PackSource:
         version=info["version"],
         messages_dir=upstream / "zh_TW" / "LC_MESSAGES",
         license_files=sorted(p for p in upstream.iterdir() if p.is_file() and p.name.startswith("LICENSE")),
-        origin=f"{info['distribution']} {info['version']} (copy kept in {dist.metadata['Name']} {dist.version})",
+        location=f"{upstream} (copy kept in {dist.metadata['Name']} {dist.version})",
     )
 
 
@@ -188,5 +194,5 @@ def source_pack() -> PackSource:
         version=dist.version,
         messages_dir=module_dir / "locale" / "zh_CN" / "LC_MESSAGES",
         license_files=_licenses(dist),
-        origin=f"{dist.metadata['Name']} {dist.version} (site-packages)",
+        location=str(module_dir),
     )

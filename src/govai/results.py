@@ -1,0 +1,337 @@
+"""The results database: one row per exercise per run, written atomically through SQLAlchemy.
+
+SQLite file by default (``var/results.sqlite``, or ``$GOVAI_RESULTS_DB``), PostgreSQL by URL
+(``postgresql://…`` or ``postgresql+psycopg://…``). Three tables:
+
+- ``runs``: one row per run (run id, learner, route, unit, times, package versions, status);
+- ``notebook_runs``: one row per notebook of a run (executed, failed with its error, or missing);
+- ``results``: one row per graded exercise per run (points, max points, passed, error, duration,
+  attempts and hints from the progress store, notebook hash, package versions, timestamp, tags).
+
+A run is written in **one transaction**: the run row is inserted as ``running``, every notebook and
+result row follows, and the run row is marked ``complete`` last. A crash or a kill before the
+commit leaves the database as it was, so the last complete run stays intact; readers only ever
+look at complete runs. Re-running adds a new run and keeps the history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("learner", String(200), nullable=False, index=True),
+    Column("route", String(8), nullable=False),
+    Column("unit", String(200)),
+    Column("status", String(16), nullable=False),          # running → complete
+    Column("started_at", String(40), nullable=False),       # ISO 8601, UTC
+    Column("finished_at", String(40)),
+    Column("package_versions", Text, nullable=False),      # JSON
+    Column("synthetic", Boolean, nullable=False, default=False),
+)
+
+notebook_runs = Table(
+    "notebook_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("notebook", String(400), nullable=False),        # <track>/<name>.ipynb
+    Column("track", String(200), nullable=False),
+    Column("status", String(16), nullable=False),           # ok | failed | missing
+    Column("error", Text),
+    Column("duration", Float),
+    Column("notebook_hash", String(64)),
+    Column("output_path", Text),
+)
+
+results = Table(
+    "results", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("learner", String(200), nullable=False, index=True),
+    Column("route", String(8), nullable=False),
+    Column("notebook", String(400), nullable=False),
+    Column("track", String(200), nullable=False),
+    Column("exercise", String(200), nullable=False),
+    Column("grade_id", String(200), nullable=False),
+    Column("points", Float),                                # None: needs manual grading
+    Column("max_points", Float, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("needs_manual", Boolean, nullable=False, default=False),
+    Column("error", Text),
+    Column("duration", Float),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("hints", Integer, nullable=False, default=0),
+    Column("notebook_hash", String(64)),
+    Column("package_versions", Text, nullable=False),
+    Column("competencies", Text, nullable=False),          # JSON list
+    Column("domains", Text, nullable=False),               # JSON list
+    Column("recorded_at", String(40), nullable=False),
+)
+
+# Test hook: called after each notebook's rows are inserted, inside the open transaction.
+_after_notebook_rows: Callable[[int], None] | None = None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions that change how a notebook runs or is scored."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in ("govai", "papermill", "nbclient", "nbgrader", "nbformat", "ipykernel"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "?"
+    return found
+
+
+def default_url() -> str:
+    env = os.environ.get("GOVAI_RESULTS_DB")
+    if env:
+        return normalise_url(env)
+    from govai.paths import var_dir
+
+    return f"sqlite:///{var_dir() / 'results.sqlite'}"
+
+
+def normalise_url(url: str | os.PathLike[str]) -> str:
+    """A path becomes a SQLite URL; ``postgresql://`` uses psycopg 3."""
+    text = str(url)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    if text.startswith("postgresql://") or text.startswith("postgres://"):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    return text
+
+
+@dataclass
+class ItemRow:
+    """One graded exercise of one notebook of a run."""
+
+    exercise: str
+    grade_id: str
+    points: float | None
+    max_points: float
+    passed: bool
+    error: str | None = None
+    duration: float | None = None
+    attempts: int = 0
+    hints: int = 0
+    needs_manual: bool = False
+    competencies: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NotebookOutcome:
+    notebook: str                 # <track>/<name>.ipynb
+    track: str
+    status: str                   # ok | failed | missing
+    error: str | None = None
+    duration: float | None = None
+    notebook_hash: str | None = None
+    output_path: str | None = None
+    items: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    learner: str
+    route: str
+    started_at: str
+    finished_at: str | None = None
+    unit: str | None = None
+    synthetic: bool = False
+    package_versions: dict[str, str] = field(default_factory=package_versions)
+    notebooks: list[NotebookOutcome] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ResultsDB:
+    """The results database at ``url`` (SQLite path or URL, PostgreSQL URL); tables are created on open."""
+
+    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+        self.url = normalise_url(url) if url else default_url()
+        kwargs: dict[str, Any] = {"future": True}
+        if self.url.startswith("sqlite"):
+            path = self.url.split(":///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing ------------------------------------------------------------------------------
+    def write_run(self, run: RunRecord) -> None:
+        """Write the whole run in one transaction; the run row is marked complete last."""
+        versions = json.dumps(run.package_versions, sort_keys=True)
+        stamp = now_iso()
+        with self.engine.begin() as con:
+            con.execute(insert(runs).values(
+                run_id=run.run_id, learner=run.learner, route=run.route, unit=run.unit, status="running",
+                started_at=run.started_at, finished_at=None, package_versions=versions,
+                synthetic=run.synthetic,
+            ))
+            for n, nb in enumerate(run.notebooks):
+                con.execute(insert(notebook_runs).values(
+                    run_id=run.run_id, notebook=nb.notebook, track=nb.track, status=nb.status, error=nb.error,
+                    duration=nb.duration, notebook_hash=nb.notebook_hash, output_path=nb.output_path,
+                ))
+                rows = [{
+                    "run_id": run.run_id, "learner": run.learner, "route": run.route,
+                    "notebook": nb.notebook, "track": nb.track, "exercise": it.exercise,
+                    "grade_id": it.grade_id, "points": it.points, "max_points": it.max_points,
+                    "passed": bool(it.passed), "needs_manual": bool(it.needs_manual), "error": it.error,
+                    "duration": it.duration, "attempts": int(it.attempts), "hints": int(it.hints),
+                    "notebook_hash": nb.notebook_hash, "package_versions": versions,
+                    "competencies": json.dumps(it.competencies, ensure_ascii=False),
+                    "domains": json.dumps(it.domains, ensure_ascii=False), "recorded_at": stamp,
+                } for it in nb.items]
+                if rows:
+                    con.execute(insert(results), rows)
+                if _after_notebook_rows is not None:
+                    _after_notebook_rows(n)
+            con.execute(update(runs).where(runs.c.run_id == run.run_id)
+                        .values(status="complete", finished_at=run.finished_at or now_iso()))
+
+    # -- reading ------------------------------------------------------------------------------
+    def runs(self, learner: str | None = None, complete_only: bool = True) -> list[dict[str, Any]]:
+        q = select(runs)
+        if learner is not None:
+            q = q.where(runs.c.learner == learner)
+        if complete_only:
+            q = q.where(runs.c.status == "complete")
+        q = q.order_by(runs.c.finished_at, runs.c.started_at)
+        with self.engine.connect() as con:
+            return [_run_dict(r._mapping) for r in con.execute(q)]
+
+    def run_rows(self, run_id: str) -> list[dict[str, Any]]:
+        q = select(results).where(results.c.run_id == run_id).order_by(results.c.id)
+        with self.engine.connect() as con:
+            return [_row_dict(r._mapping) for r in con.execute(q)]
+
+    def notebook_rows(self, run_id: str) -> list[dict[str, Any]]:
+        q = select(notebook_runs).where(notebook_runs.c.run_id == run_id).order_by(notebook_runs.c.id)
+        with self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(q)]
+
+    def latest_run(self, learner: str) -> dict[str, Any] | None:
+        found = self.runs(learner)
+        return found[-1] if found else None
+
+    def learners(self) -> list[dict[str, Any]]:
+        """Every learner with a complete run: id, route and unit of their latest run."""
+        latest: dict[str, dict[str, Any]] = {}
+        for run in self.runs():
+            latest[run["learner"]] = run
+        return sorted(latest.values(), key=lambda r: r["learner"])
+
+    def latest_items(self, learner: str | None = None) -> list[dict[str, Any]]:
+        """Per learner, notebook and graded cell, the row of the newest complete run that has it."""
+        q = (select(results, runs.c.finished_at, runs.c.unit, runs.c.synthetic)
+             .join(runs, runs.c.run_id == results.c.run_id)
+             .where(runs.c.status == "complete"))
+        if learner is not None:
+            q = q.where(results.c.learner == learner)
+        q = q.order_by(runs.c.finished_at, results.c.id)
+        latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+        with self.engine.connect() as con:
+            for r in con.execute(q):
+                row = _row_dict(r._mapping)
+                latest[(row["learner"], row["notebook"], row["grade_id"])] = row
+        return list(latest.values())
+
+    def latest_notebooks(self, learner: str | None = None) -> list[dict[str, Any]]:
+        """Per learner and notebook, the outcome in the newest complete run that has it."""
+        q = (select(notebook_runs, runs.c.learner, runs.c.route, runs.c.unit, runs.c.finished_at)
+             .join(runs, runs.c.run_id == notebook_runs.c.run_id)
+             .where(runs.c.status == "complete"))
+        if learner is not None:
+            q = q.where(runs.c.learner == learner)
+        q = q.order_by(runs.c.finished_at, notebook_runs.c.id)
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        with self.engine.connect() as con:
+            for r in con.execute(q):
+                row = dict(r._mapping)
+                latest[(row["learner"], row["notebook"])] = row
+        return list(latest.values())
+
+    def count(self, table: str = "results") -> int:
+        from sqlalchemy import func
+
+        tbl = metadata.tables[table]
+        with self.engine.connect() as con:
+            return int(con.execute(select(func.count()).select_from(tbl)).scalar_one())
+
+
+def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def _run_dict(m: Any) -> dict[str, Any]:
+    d = dict(m)
+    d["package_versions"] = json.loads(d["package_versions"] or "{}")
+    return d
+
+
+def _row_dict(m: Any) -> dict[str, Any]:
+    d = dict(m)
+    for key in ("competencies", "domains"):
+        if isinstance(d.get(key), str):
+            d[key] = json.loads(d[key])
+    if isinstance(d.get("package_versions"), str):
+        d["package_versions"] = json.loads(d["package_versions"])
+    return d
+
+
+def open_db(url: str | os.PathLike[str] | None = None) -> ResultsDB:
+    return ResultsDB(url)
+
+
+def summarise(rows: Iterable[dict[str, Any]]) -> tuple[float, float]:
+    """Points earned and possible over result rows."""
+    rows = list(rows)
+    return sum(r["points"] or 0.0 for r in rows), sum(r["max_points"] for r in rows)

@@ -1,0 +1,111 @@
+"""Every graded assignment in source/: structure, tags, nbgrader validation, known-wrong answers fail."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from govai import catalog, engine
+from govai.release import assignments
+from govai.validate import validate_master, validate_release
+
+REPO = Path(__file__).resolve().parents[1]
+NAMES = assignments(REPO)
+MASTERS = [nb for name in NAMES for nb in sorted((REPO / "source" / name).glob("*.ipynb"))]
+IDS = [str(p.relative_to(REPO / "source")) for p in MASTERS]
+
+
+def test_module1_assignment_exists() -> None:
+    assert "module1_literacy" in NAMES
+
+
+def test_every_track_with_a_master_is_in_the_catalog() -> None:
+    tracks = {t.id for t in catalog.default().all_tracks()}
+    assert set(NAMES) <= tracks
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_structure_and_tags(path: Path) -> None:
+    cat = catalog.default()
+    nb = engine.read_notebook(path)
+    tests = [c for c in nb.cells if engine.is_graded(c) and not engine.is_solution(c)]
+    solutions = [c for c in nb.cells if engine.is_solution(c)]
+    assert len(tests) >= 8, "at least 8 auto-graded items"
+    assert sum(c.metadata.nbgrader.points for c in tests) >= 20, "at least 20 points"
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "papermill parameters cell"
+    comps = {c.id for c in cat.competencies}
+    for cell in tests:
+        meta = cell.metadata.get("govai", {})
+        gid = cell.metadata.nbgrader.grade_id
+        assert meta.get("exercise") and meta.get("objective"), gid
+        assert meta.get("competencies") and set(meta["competencies"]) <= comps, gid
+        assert meta.get("domains") and set(meta["domains"]) <= cat.domain_keys(), (gid, meta.get("domains"))
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{gid}: hidden tests"
+        assert cell.metadata.nbgrader.get("locked"), gid
+    for cell in solutions:
+        assert cell.metadata.get("govai", {}).get("wrong_answer"), cell.metadata.nbgrader.grade_id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_nbgrader_validate_master_passes(path: Path) -> None:
+    verdict = validate_master(path)
+    assert verdict.ok, verdict.detail
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_nbgrader_validate_invert_release_stubs_fail(path: Path) -> None:
+    release = REPO / "release" / path.parent.name / path.name
+    assert release.exists(), "run `govai release`"
+    verdict = validate_release(release)
+    assert verdict.ok, verdict.detail
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_known_wrong_answers_fail_and_solutions_pass(path: Path, tmp_path: Path) -> None:
+    master = engine.read_notebook(path)
+    wrong = copy.deepcopy(master)
+    for cell in wrong.cells:
+        if engine.is_solution(cell):
+            cell.source = cell.metadata["govai"]["wrong_answer"]
+    for sub, expect_full in ((master, True), (wrong, False)):
+        nb = engine.compose(sub, master)
+        engine.execute(nb, path.parent)
+        items = engine.score(nb, master)
+        if expect_full:
+            assert all(i.passed for i in items), [(i.grade_id, i.error) for i in items if not i.passed]
+        else:
+            passing = [i.grade_id for i in items if i.points]
+            assert not passing, f"wrong answers earn points in {passing}"
+
+
+def test_release_hides_solutions_hidden_tests_and_wrong_answers() -> None:
+    for path in MASTERS:
+        text = (REPO / "release" / path.parent.name / path.name).read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        assert "wrong_answer" not in text
+
+
+@pytest.mark.slow
+def test_release_is_up_to_date() -> None:
+    from govai.release import stale
+
+    assert stale(REPO, NAMES) == []
+
+
+def test_committed_notebooks_have_no_outputs() -> None:
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    assert files
+    dirty = []
+    for f in files:
+        nb = json.loads((REPO / f).read_text(encoding="utf-8"))
+        if any(c.get("outputs") or c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"):
+            dirty.append(f)
+    assert not dirty, f"notebooks committed with outputs: {dirty}"
