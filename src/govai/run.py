@@ -170,6 +170,7 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
                 papermill.execute_notebook(
                     composed, str(task.out_path), parameters=params, kernel_name="python3",
                     progress_bar=False, log_output=False, cwd=str(task.learner_path.parent),
+                    request_save_on_cell_execute=False,
                     start_timeout=60, execution_timeout=task.cell_timeout,
                     allow_errors=True, interrupt_on_timeout=True,
                 )

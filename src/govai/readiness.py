@@ -1,0 +1,273 @@
+"""`govai readiness`: certification readiness of a learner, from graded evidence.
+
+1. **Mastery** of each of the twelve competencies = points earned ÷ points possible over the latest
+   result of every graded exercise tagged with it (tags: the master's ``metadata.govai``). Evidence
+   comes from the runner's results database and/or an nbgrader gradebook (grades per grade cell;
+   tags from the masters in ``source/``). A competency without evidence has mastery 0.
+2. **Readiness** for a certification = Σ over its exam domains of
+   (normalised domain weight × mean mastery of the competencies the domain maps to).
+   ``estimated`` is true where the weights are not all published (see ``Certification.estimated``).
+3. **Bands** (documented thresholds, also in the README):
+
+   ====================  =====================
+   準備就緒 (ready)         readiness ≥ 0.80
+   接近 (close)             0.60 ≤ readiness < 0.80
+   尚需加強 (needs work)    readiness < 0.60
+   ====================  =====================
+
+   Retired (已退役) and closed (已停辦) certifications are listed as such, with their successor,
+   and never recommended as a target.
+4. **Gaps**: the weakest domains, each with the modules and lessons (``reference/modules``, tracks'
+   ``lessons``) and the graded exercises (tagged with that domain) to study next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govai import catalog as catalog_mod
+from govai.coverage import GradedItem, all_items
+
+READY = 0.8
+CLOSE = 0.6
+BAND_READY, BAND_CLOSE, BAND_WORK = "準備就緒", "接近", "尚需加強"
+STATUS_ZH = {"active": "開放報考", "planned": "規劃中", "retired": "已退役", "closed": "已停辦"}
+MAX_GAPS = 3
+
+
+def band(readiness: float) -> str:
+    """準備就緒 ≥ 0.8, 接近 ≥ 0.6, 尚需加強 below."""
+    if readiness >= READY:
+        return BAND_READY
+    if readiness >= CLOSE:
+        return BAND_CLOSE
+    return BAND_WORK
+
+
+@dataclass
+class Evidence:
+    """One graded cell's latest result for the learner."""
+
+    notebook: str
+    grade_id: str
+    exercise: str
+    points: float
+    max_points: float
+    competencies: list[str]
+    domains: list[str]
+    at: str = ""
+    source: str = "results"
+
+
+# -- evidence -----------------------------------------------------------------------------------
+
+
+def evidence_from_results(learner: str, db: Any) -> tuple[list[Evidence], str | None]:
+    """Latest rows of complete runs; also returns the learner's route (from the newest run)."""
+    from govai.results import ResultsDB
+
+    database = db if isinstance(db, ResultsDB) else ResultsDB(db)
+    rows = database.latest_items(learner)
+    latest = database.latest_run(learner)
+    ev = [Evidence(r["notebook"], r["grade_id"], r["exercise"], float(r["points"] or 0.0), float(r["max_points"]),
+                   list(r["competencies"]), list(r["domains"]), r.get("finished_at") or "", "results")
+          for r in rows if not r.get("needs_manual")]
+    return ev, (latest or {}).get("route")
+
+
+def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | None = None) -> list[Evidence]:
+    """Grades per grade cell from an nbgrader gradebook; tags from the masters in source/."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    by_key = {(it.track, it.notebook.split("/", 1)[1].removesuffix(".ipynb"), it.grade_id): it
+              for it in (items if items is not None else all_items())}
+    out: list[Evidence] = []
+    with Gradebook(url) as gb:
+        try:
+            student = gb.find_student(learner)
+        except MissingEntry:
+            return []
+        for sub in student.submissions:
+            at = sub.timestamp.isoformat() if sub.timestamp else ""
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if grade.max_score is None or grade.max_score <= 0:
+                        continue
+                    it = by_key.get((sub.assignment.name, nb.name, grade.name))
+                    score = grade.score if grade.score is not None else 0.0
+                    out.append(Evidence(
+                        notebook=f"{sub.assignment.name}/{nb.name}.ipynb", grade_id=grade.name,
+                        exercise=it.exercise if it else f"{sub.assignment.name}.{grade.name}",
+                        points=float(score), max_points=float(grade.max_score),
+                        competencies=list(it.competencies) if it else [],
+                        domains=list(it.domains) if it else [], at=at, source="gradebook"))
+    return out
+
+
+def merge(*sources: list[Evidence]) -> list[Evidence]:
+    """One result per (notebook, grade cell): the newest wins."""
+    best: dict[tuple[str, str], Evidence] = {}
+    for ev_list in sources:
+        for ev in ev_list:
+            key = (ev.notebook, ev.grade_id)
+            if key not in best or ev.at >= best[key].at:
+                best[key] = ev
+    return list(best.values())
+
+
+# -- computation ---------------------------------------------------------------------------------
+
+
+def mastery(evidence: list[Evidence], cat: catalog_mod.Catalog) -> tuple[dict[str, float], dict[str, float]]:
+    """Mastery 0..1 per competency, and the points possible behind each (0: no evidence)."""
+    earned = {c.id: 0.0 for c in cat.competencies}
+    possible = {c.id: 0.0 for c in cat.competencies}
+    for ev in evidence:
+        for comp in ev.competencies:
+            if comp in earned:
+                earned[comp] += ev.points
+                possible[comp] += ev.max_points
+    return ({c: round(earned[c] / possible[c], 4) if possible[c] else 0.0 for c in earned}, possible)
+
+
+def _domain_mastery(competencies: list[str], comp: dict[str, float]) -> float:
+    vals = [comp.get(c, 0.0) for c in competencies]
+    return sum(vals) / len(vals) if vals else 0.0
+
+
+def _study(domain_key: str, competencies: list[str], route: str | None, items: list[GradedItem],
+           evidence: dict[tuple[str, str], Evidence], cat: catalog_mod.Catalog) -> dict[str, Any]:
+    on_route: list[str] = [cat.common_core.step.track]
+    if route:
+        r = cat.route(route)
+        on_route += [s.track for s in r.path + r.optional]
+    tracks = [t for t in cat.all_tracks() if set(t.competencies) & set(competencies)]
+    preferred = [t for t in tracks if t.id in on_route] or tracks
+    modules = []
+    for t in preferred:
+        m = cat.module_of_track(t.id)
+        modules.append({"module": m.number, "name": f"模組 {m.number} {m.name_zh}", "track": t.id,
+                        "title": t.title, "on_route": t.id in on_route})
+    lessons = [lesson for t in preferred for lesson in t.lessons]
+    exercises = []
+    for it in items:
+        if domain_key in it.domains:
+            ev = evidence.get((it.notebook, it.grade_id))
+            status = "未作答" if ev is None else ("已通過" if ev.points >= ev.max_points else "未通過")
+            exercises.append({"exercise": it.exercise, "notebook": it.notebook, "objective": it.objective,
+                              "status": status})
+    exercises.sort(key=lambda e: {"未通過": 0, "未作答": 1, "已通過": 2}[e["status"]])
+    return {"modules": modules, "lessons": lessons, "exercises": exercises}
+
+
+def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route: str | None = None,
+            use_results: bool = True, src: Path | None = None,
+            cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
+    """The readiness report as JSON-ready data."""
+    cat = cat or catalog_mod.default()
+    items = all_items(src)
+    sources: list[list[Evidence]] = []
+    found_route = None
+    if use_results:
+        ev, found_route = evidence_from_results(learner, db)
+        sources.append(ev)
+    if gradebook:
+        sources.append(evidence_from_gradebook(learner, gradebook, items))
+    evidence = merge(*sources)
+    route = route or found_route
+    comp, possible = mastery(evidence, cat)
+    ev_by_key = {(e.notebook, e.grade_id): e for e in evidence}
+    certs = []
+    for cert in (cat.certifications_for_route(route) if route else cat.certifications):
+        weights = cert.normalised_weights()
+        domains = []
+        readiness = 0.0
+        for d in cert.domains:
+            m = _domain_mastery(d.competencies, comp)
+            readiness += weights[d.id] * m
+            evidenced = any(possible.get(c, 0) > 0 for c in d.competencies)
+            domains.append({"id": d.id, "name": d.name, "weight": round(weights[d.id], 4),
+                            "mastery": round(m, 4), "competencies": d.competencies, "evidence": evidenced})
+        readiness = round(readiness, 4)
+        target = cert.recommendable
+        entry: dict[str, Any] = {
+            "id": cert.id, "name": cert.name, "issuer": cert.issuer, "readiness": readiness,
+            "band": band(readiness) if target else STATUS_ZH[cert.status],
+            "estimated": cert.estimated, "status": cert.status, "status_zh": STATUS_ZH[cert.status],
+            "successor": cert.successor, "status_date": cert.status_date, "recommended": target,
+            "capability": cert.listings[0].capability, "domains": domains, "gaps": [],
+        }
+        if target:
+            weakest = sorted(domains, key=lambda d: (d["mastery"], -d["weight"]))
+            for d in [d for d in weakest if d["mastery"] < READY][:MAX_GAPS]:
+                key = f"{cert.id}/{d['id']}"
+                entry["gaps"].append({"domain": d["id"], "name": d["name"], "mastery": d["mastery"],
+                                      "weight": d["weight"], "competencies": d["competencies"],
+                                      **_study(key, d["competencies"], route, items, ev_by_key, cat)})
+        certs.append(entry)
+    earned_all = sum(e.points for e in evidence)
+    possible_all = sum(e.max_points for e in evidence)
+    return {
+        "learner": learner, "route": route, "competencies": comp,
+        "evidence": {c: possible[c] for c in comp},
+        "score": {"earned": earned_all, "possible": possible_all,
+                  "ratio": round(earned_all / possible_all, 4) if possible_all else None},
+        "has_results": bool(evidence),
+        "thresholds": {BAND_READY: READY, BAND_CLOSE: CLOSE},
+        "certifications": certs,
+    }
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Recommendable certifications, best readiness first (never retired or closed ones)."""
+    return sorted((c for c in report["certifications"] if c["recommended"]), key=lambda c: -c["readiness"])
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [f"學員 learner {report['learner']}　路線 route {report['route'] or '—'}"]
+    if not report["has_results"]:
+        lines.append("尚無評分紀錄：請先執行 govai run / no results yet: run `govai run` first")
+    lines.append("\n職能掌握度 competency mastery")
+    for name, value in report["competencies"].items():
+        bar = "█" * round(value * 20)
+        note = "" if report["evidence"][name] else "（尚無佐證 / no evidence）"
+        lines.append(f"  {name:<6}{value * 100:5.0f}% {bar}{note}")
+    lines.append(f"\n認證準備度 certification readiness（{BAND_READY} ≥ {READY:.0%}、{BAND_CLOSE} ≥ {CLOSE:.0%}）")
+    for c in report["certifications"]:
+        est = "（估計）" if c["estimated"] else ""
+        if c["recommended"]:
+            lines.append(f"  {c['readiness'] * 100:5.0f}%  {c['band']:<5} {c['name']}{est}")
+        else:
+            succ = f"，後繼：{c['successor']}" if c["successor"] else ""
+            lines.append(f"     —   {c['band']:<5} {c['name']}（{c['status_date']}{succ}；不建議作為目標）")
+        for g in c["gaps"][:2]:
+            mods = "、".join(m["name"] for m in g["modules"][:2]) or "—"
+            lines.append(f"          待加強 {g['domain']} {g['name'][:24]}（{g['mastery'] * 100:.0f}%）→ {mods}")
+    return "\n".join(lines)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--learner", required=True, help="學員代號 / learner id")
+    parser.add_argument("--db", default=None, help="結果資料庫（預設 var/results.sqlite） / results database URL or path")
+    parser.add_argument("--gradebook", default=None,
+                        help="nbgrader 成績簿網址，例如 sqlite:///gradebook.db / nbgrader gradebook URL")
+    parser.add_argument("--route", choices=["A", "B", "C"], default=None,
+                        help="學習路線（預設取最近一次執行） / route (default: that of the latest run)")
+    parser.add_argument("--format", choices=["table", "json"], default="table", help="輸出格式 / output format")
+
+
+def run(args: argparse.Namespace) -> int:
+    use_results = args.db is not None or args.gradebook is None
+    report = compute(args.learner, db=args.db, gradebook=args.gradebook, route=args.route, use_results=use_results)
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_table(report))
+    if not report["has_results"]:
+        print("提醒：沒有找到這位學員的評分結果 / no results found for this learner", file=sys.stderr)
+    return 0
