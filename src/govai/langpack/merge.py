@@ -202,6 +202,10 @@ def apply_terms(text: str, msgid: str, terms: Iterable[Term]) -> tuple[str, list
     return text, used
 
 
+def _translated_count(catalog: Catalog | None) -> int:
+    return sum(1 for key in catalog.messages if catalog.translated(key)) if catalog else 0
+
+
 def merge_domain(
     domain: str,
     official: Catalog | None,
@@ -257,13 +261,14 @@ def merge_domain(
     header = dict((official or source).header) if (official or source) else {}
     header.update({"domain": domain, "language": "zh-TW"})
     counts = {
-        "official": sum(1 for e in provenance.values() if e["source"] == "official"),
-        "glossary": sum(1 for e in provenance.values() if e["source"] == "glossary"),
-        "converted": sum(1 for e in provenance.values() if e["source"] == "converted"),
+        source_name: sum(1 for e in provenance.values() if e["source"] == source_name)
+        for source_name in ("official", "glossary", "converted")
+    }
+    counts |= {
         "converted_with_terms": sum(1 for e in provenance.values() if e.get("terms")),
         "total": len(messages),
-        "zh_CN": sum(1 for k in (source.messages if source else {}) if source and source.translated(k)),
-        "zh_TW_official": sum(1 for k in (official.messages if official else {}) if official and official.translated(k)),
+        "zh_CN": _translated_count(source),
+        "zh_TW_official": _translated_count(official),
     }
     return MergedDomain(domain, header, messages, {k: v for k, v in plurals.items() if k in messages},
                         provenance, counts)

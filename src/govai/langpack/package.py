@@ -274,7 +274,8 @@ def installed_pack_dir() -> Path | None:
     except metadata.PackageNotFoundError:
         return None
     pkg = Path(str(dist.locate_file(OFFICIAL_MODULE)))
-    complete = (pkg / PROVENANCE_FILE).is_file() and (pkg / "locale" / LOCALE / "LC_MESSAGES" / "jupyterlab.mo").is_file()
+    messages = pkg / "locale" / LOCALE / "LC_MESSAGES"
+    complete = all(p.is_file() for p in (pkg / PROVENANCE_FILE, messages / "jupyterlab.mo", messages / "jupyterlab.json"))
     return pkg if is_govai_build(dist.version) and complete else None
 
 

@@ -1,0 +1,236 @@
+"""Browser-test fixtures: the JupyterLab server `govai lab` starts, and headless Debian Chromium.
+
+Reuse them in new tests in this folder::
+
+    pytestmark = pytest.mark.browser
+
+    def test_something(lab_page, screenshot) -> None:
+        lab_page.get_by_text("notebooks").dblclick()
+        screenshot(lab_page, "something")
+
+* ``lab_server`` / ``instructor_lab_server`` (session): JupyterLab on the repository root, learner
+  or instructor mode, on a free loopback port with a random token — one per xdist worker;
+* ``lab_url``: the learner server's ``/lab`` URL, token included;
+* ``page``: a blank page in a fresh Chromium profile (closed after the test, screenshot kept on
+  failure); ``lab_page``: the same, with the learner's JupyterLab loaded;
+* ``open_lab`` (fixture returning ``open_lab(page, server, path="lab")``): load JupyterLab of any
+  server and wait until its menu bar and file browser are up;
+* ``screenshot`` (fixture returning ``screenshot(page, name)``): save
+  ``test-artifacts/browser/<name>.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from govai.lab import lab_command, lab_environment
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+#: Chromium flags: no sandbox (containers, root), and no traffic of its own (offline test runs).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic",
+]
+#: Loading JupyterLab on a busy two-worker test run can take a while.
+STARTUP_TIMEOUT_S = 120
+PAGE_TIMEOUT_MS = 60_000
+MENU_BAR_LABELS = "#jp-menu-panel .lm-MenuBar-itemLabel"
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab started with govai.lab's command line."""
+
+    base_url: str
+    token: str
+    instructor: bool
+    state_dir: Path
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def url(self, path: str = "lab") -> str:
+        """``base_url/path`` with the login token (the browser keeps the cookie afterwards)."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}/{path.lstrip('/')}{sep}token={self.token}"
+
+    def get(self, path: str) -> int:
+        """HTTP status of a GET with the token in the header (server-side checks, no browser).
+
+        0 when nothing answers (the server is still starting, or gone).
+        """
+        request = urllib.request.Request(f"{self.base_url}/{path.lstrip('/')}",
+                                         headers={"Authorization": f"token {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:  # URLError is an OSError: connection refused, reset, timeout
+            return 0
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of the server log, for failure messages."""
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(state_dir: Path, instructor: bool) -> LabServer:
+    """Start JupyterLab as `govai lab` does and wait until its API answers."""
+    token = secrets.token_hex(16)
+    # Each xdist worker picks its own free port; if another process grabs it before Jupyter binds
+    # (port_retries=0 makes Jupyter exit then), try again with a new one.
+    for _attempt in range(3):
+        port = _free_port()
+        argv = lab_command(port, token, instructor, REPO, state_dir=state_dir)
+        log_path = state_dir / f"server-{port}.log"
+        with log_path.open("w", encoding="utf-8") as log:
+            process = subprocess.Popen(argv, env=lab_environment(state_dir), stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
+        server = LabServer(f"http://127.0.0.1:{port}", token, instructor, state_dir, log_path, process)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline and process.poll() is None:
+            if server.get("api/status") == 200:
+                return server
+            time.sleep(0.5)
+        if process.poll() is None:
+            _stop(server)
+            pytest.fail(f"JupyterLab did not answer within {STARTUP_TIMEOUT_S}s:\n{server.log_tail()}")
+        if not any(m in server.log_tail() for m in ("already in use", "no available port")):
+            pytest.fail(f"JupyterLab exited with status {process.returncode}:\n{server.log_tail()}")
+    pytest.fail(f"no free port for JupyterLab:\n{server.log_tail()}")
+
+
+def _stop(server: LabServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()  # SIGTERM: Jupyter shuts kernels down and exits
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab in learner mode (no nbgrader instructor panels), for the whole test session."""
+    server = _start(tmp_path_factory.mktemp("lab-learner"), instructor=False)
+    yield server
+    _stop(server)
+
+
+@pytest.fixture(scope="session")
+def instructor_lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab in instructor mode (`govai lab --instructor`), started only if a test asks."""
+    server = _start(tmp_path_factory.mktemp("lab-instructor"), instructor=True)
+    yield server
+    _stop(server)
+
+
+@pytest.fixture(scope="session")
+def lab_url(lab_server: LabServer) -> str:
+    """The learner JupyterLab's /lab URL, token included."""
+    return lab_server.url("lab")
+
+
+@pytest.fixture(scope="session")
+def playwright_chromium():
+    """Playwright's Chromium driver, set to launch Debian's /usr/bin/chromium (nothing downloaded)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian Chromium not found at {CHROMIUM}: run `sudo bash scripts/install-system-deps.sh`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright.chromium
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test item, so ``page`` can screenshot failures."""
+    report = yield
+    setattr(item, f"_report_{report.when}", report)
+    return report
+
+
+def _artifact_name(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return ARTIFACTS / f"{safe}.png"
+
+
+def _screenshot(page, name: str) -> Path:
+    path = _artifact_name(name)
+    page.screenshot(path=str(path))
+    return path
+
+
+@pytest.fixture()
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, name)`` saves ``test-artifacts/browser/<name>.png`` and returns its path."""
+    return _screenshot
+
+
+@pytest.fixture()
+def page(playwright_chromium, request: pytest.FixtureRequest):
+    """A blank page in a fresh Chromium profile (its own ``--user-data-dir``), closed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="govai-chromium-") as profile:
+        context = playwright_chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 850},
+            locale="zh-TW",
+            timezone_id="Asia/Taipei",
+        )
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            yield page
+            report = getattr(request.node, "_report_call", None)
+            if report is not None and report.failed:
+                worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+                _screenshot(page, f"FAILED-{request.node.name}-{worker}")
+        finally:
+            context.close()
+
+
+def _open_lab(page, server: LabServer, path: str = "lab") -> None:
+    page.goto(server.url(path))
+    page.wait_for_selector(MENU_BAR_LABELS)
+    page.wait_for_selector(".jp-DirListing-item")
+
+
+@pytest.fixture()
+def open_lab() -> Callable[..., None]:
+    """``open_lab(page, server, path="lab")`` loads JupyterLab and waits for its menu bar and files."""
+    return _open_lab
+
+
+@pytest.fixture()
+def lab_page(page, lab_server: LabServer):
+    """``page`` with the learner's JupyterLab loaded."""
+    _open_lab(page, lab_server)
+    return page
