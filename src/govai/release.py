@@ -85,8 +85,10 @@ def stale(root: Path, names: list[str]) -> list[str]:
             for rel in sorted(fresh_files & have_files):
                 if not filecmp.cmp(a / rel, b / rel, shallow=False):
                     problems.append(f"release/{name}/{rel}: 與 source/ 不一致 / out of date")
+        # Leftover release folders matter only when the whole course is checked.
+        checking_all = set(names) == set(assignments(root))
         extra_dirs = {p.name for p in (root / "release").iterdir() if p.is_dir()} - set(names) \
-            if (root / "release").exists() else set()
+            if checking_all and (root / "release").exists() else set()
         problems.extend(f"release/{d}: source/ 沒有這份作業 / no such assignment in source/" for d in sorted(extra_dirs))
         return problems
 
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     root = args.root or repo_root()
     names = args.assignment or assignments(root)
     if args.check:
-        problems = stale(root, assignments(root)) if not args.assignment else stale(root, names)
+        problems = stale(root, names)
         if problems:
             print("release/ 已過期，請執行 `govai release` / release/ is stale, run `govai release`:")
             print("\n".join(f"  {p}" for p in problems))
