@@ -82,8 +82,14 @@ def evidence_from_results(learner: str, db: Any) -> tuple[list[Evidence], str | 
 
 def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | None = None) -> list[Evidence]:
     """Grades per grade cell from an nbgrader gradebook; tags from the masters in source/."""
+    import os
+
     from nbgrader.api import Gradebook, MissingEntry
 
+    # nbgrader runs `alembic` as a subprocess: this interpreter's bin/ must be on PATH.
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     by_key = {(it.track, it.notebook.split("/", 1)[1].removesuffix(".ipynb"), it.grade_id): it
               for it in (items if items is not None else all_items())}
     out: list[Evidence] = []

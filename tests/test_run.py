@@ -1,0 +1,152 @@
+"""The runner: papermill through the one engine, rows in SQLite and PostgreSQL, failures, history."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from govai import demo, run
+from govai.results import ResultsDB
+
+REPO = Path(__file__).resolve().parents[1]
+TRACK = "module1_literacy"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A source/ with module 1 and, as route A's optional track, a copy named module4_governance."""
+    root = tmp_path_factory.mktemp("course")
+    src, rel = root / "source", root / "release"
+    for name in (TRACK, "module4_governance"):
+        shutil.copytree(REPO / "source" / TRACK, src / name)
+        (src / name / f"{TRACK}.ipynb").rename(src / name / f"{name}.ipynb")
+        shutil.copytree(REPO / "release" / TRACK, rel / name)
+        (rel / name / f"{TRACK}.ipynb").rename(rel / name / f"{name}.ipynb")
+    strong = demo.SyntheticLearner("t-strong", "合成 甲", "A", "熟練", "合成機關甲", optional=True)
+    weak = demo.SyntheticLearner("t-weak", "合成 乙", "A", "初學", "合成機關乙", optional=True)
+    folders = demo.build_workdirs([strong, weak], root / "out", src, rel)
+    progress_db = root / "progress.sqlite"
+    demo.write_progress([strong, weak], progress_db, src)
+    return {"root": root, "src": src, "strong": folders["t-strong"], "weak": folders["t-weak"],
+            "progress": progress_db}
+
+
+@pytest.fixture(scope="module")
+def first_run(course: dict[str, Path]) -> tuple[run.RunRecord, Path]:
+    db = course["root"] / "results.sqlite"
+    record = run.run_learner("t-strong", "A", course["strong"], db=str(db), src=course["src"], workers=2,
+                             out_dir=course["root"] / "runs", progress_path=course["progress"], unit="合成機關甲")
+    return record, db
+
+
+def test_run_records_one_row_per_exercise(first_run: tuple[run.RunRecord, Path]) -> None:
+    record, db_path = first_run
+    db = ResultsDB(db_path)
+    rows = db.run_rows(record.run_id)
+    assert len(rows) == 18                                     # 9 graded cells × 2 notebooks
+    assert {r["notebook"] for r in rows} == {f"{TRACK}/{TRACK}.ipynb",
+                                             "module4_governance/module4_governance.ipynb"}
+    assert all(r["learner"] == "t-strong" and r["route"] == "A" for r in rows)
+    assert all(len(r["notebook_hash"]) == 64 and r["package_versions"]["papermill"].startswith("2.") for r in rows)
+    assert all(r["recorded_at"] and r["duration"] is not None for r in rows)
+    # the strong learner answers most items right; passed ⇔ full points
+    assert sum(r["passed"] for r in rows) >= 12
+    assert all(bool(r["passed"]) == (r["points"] == r["max_points"]) for r in rows)
+    failed = [r for r in rows if not r["passed"]]
+    assert all(r["error"] for r in failed)
+    # attempts and hints come from the progress store
+    assert all(r["attempts"] >= 1 for r in rows if r["exercise"].startswith(TRACK))
+    assert [x["status"] for x in db.runs("t-strong")] == ["complete"]
+
+
+def test_papermill_metadata_and_parameters(first_run: tuple[run.RunRecord, Path]) -> None:
+    record, _ = first_run
+    out = Path(record.notebooks[0].output_path or "")
+    nb = nbformat.read(str(out), as_version=4)
+    pm = nb.metadata["papermill"]
+    assert pm["parameters"] == {"learner_id": "t-strong", "route": "A"}
+    assert nb.metadata["govai"]["run_id"] == record.run_id
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "t-strong" in injected[0].source
+
+
+def test_failed_notebook_is_recorded_and_the_run_goes_on(course: dict[str, Path], tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(course["weak"], work)
+    (work / TRACK / f"{TRACK}.ipynb").write_text("{ not json", encoding="utf-8")
+    shutil.copytree(course["weak"] / TRACK, work / "module9_unrelated")   # outside the route: ignored
+    db = ResultsDB(tmp_path / "r.sqlite")
+    record = run.run_learner("t-weak", "A", work, db=db, src=course["src"], workers=1, out_dir=tmp_path / "runs")
+    by_nb = {n["notebook"]: n for n in db.notebook_rows(record.run_id)}
+    assert set(by_nb) == {f"{TRACK}/{TRACK}.ipynb", "module4_governance/module4_governance.ipynb"}
+    bad = by_nb[f"{TRACK}/{TRACK}.ipynb"]
+    assert bad["status"] == "failed" and "JSON" in bad["error"]
+    assert by_nb["module4_governance/module4_governance.ipynb"]["status"] == "ok"
+    rows = db.run_rows(record.run_id)
+    bad_rows = [r for r in rows if r["track"] == TRACK]
+    assert len(bad_rows) == 9 and all(r["points"] == 0 and "JSON" in r["error"] for r in bad_rows)
+
+
+def test_missing_notebook_and_rerun_keep_history(first_run: tuple[run.RunRecord, Path], course: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    record, db_path = first_run
+    copy_db = tmp_path / "copy.sqlite"
+    shutil.copy(db_path, copy_db)
+    work = tmp_path / "w"
+    shutil.copytree(course["strong"] / TRACK, work / TRACK)      # module4 (optional) not in workdir
+    db = ResultsDB(copy_db)
+    second = run.run_learner("t-strong", "A", work, db=db, src=course["src"], out_dir=tmp_path / "runs")
+    assert [r["run_id"] for r in db.runs("t-strong")] == [record.run_id, second.run_id]
+    assert len(db.run_rows(record.run_id)) == 18 and len(db.run_rows(second.run_id)) == 9
+    latest = db.latest_items("t-strong")
+    assert len(latest) == 18   # module4 rows still come from the first run
+    assert {r["run_id"] for r in latest if r["track"] == TRACK} == {second.run_id}
+
+
+def test_same_run_in_postgresql_and_sqlite(first_run: tuple[run.RunRecord, Path], postgres_url: str,
+                                           tmp_path: Path) -> None:
+    record, _ = first_run
+    lite, pg = ResultsDB(tmp_path / "same.sqlite"), ResultsDB(postgres_url)
+    assert pg.url.startswith("postgresql+psycopg://")
+    for db in (lite, pg):
+        db.write_run(record)
+
+    def canon(db: ResultsDB) -> list[tuple]:
+        return sorted((r["notebook"], r["grade_id"], r["points"], r["max_points"], bool(r["passed"]), r["error"],
+                       r["attempts"], r["hints"], r["notebook_hash"], json.dumps(r["competencies"]))
+                      for r in db.run_rows(record.run_id))
+
+    assert canon(lite) == canon(pg) and len(canon(pg)) == 18
+    assert lite.runs()[0]["package_versions"] == pg.runs()[0]["package_versions"]
+    pg.close()
+
+
+def test_cli_run_prints_results_and_writes_rows(course: dict[str, Path], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from govai import cli, coverage
+
+    monkeypatch.setattr(coverage, "source_dir", lambda: course["src"])
+    work = tmp_path / "w"
+    shutil.copytree(course["strong"] / TRACK, work / TRACK)
+    db = tmp_path / "cli.sqlite"
+    code = cli.main(["run", "--learner", "cli-1", "--route", "C", "--workdir", str(work), "--db", str(db),
+                     "--workers", "1", "--out-dir", str(tmp_path / "runs")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "module1_literacy.q1" in out and "得分" in out
+    assert ResultsDB(db).count() == 9
+
+
+def test_run_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
+    from govai import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    text = capsys.readouterr().out
+    assert "學員代號" in text and "learner id" in text and "--workers" in text
