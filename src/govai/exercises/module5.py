@@ -1,0 +1,303 @@
+"""模組 5 訂策略（藍圖／政策規劃評估）的練習題。Exercise set for module 5 (route A).
+
+Bind in a notebook: ``from govai.exercises import module5 as ex``; then ``ex.q1.check()``.
+The lesson data sit in ``data/module5/`` (synthetic, 合成資料).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type, same
+
+CRITERIA = ("價值", "資料準備度", "風險可控度", "成本可負擔度", "組織準備度")
+DEFAULT_WEIGHTS: dict[str, float] = {"價值": 0.3, "資料準備度": 0.25, "風險可控度": 0.2, "成本可負擔度": 0.15,
+                                     "組織準備度": 0.1}
+
+
+def weighted_score(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """Σ score × weight over the weights' criteria, rounded to 2 decimals (the lesson's rule)."""
+    return round(sum(float(scores[k]) * float(w) for k, w in weights.items()), 2)
+
+
+def npv(rate: float, cashflows: Sequence[float]) -> float:
+    """Net present value; cashflows[0] is year 0 (not discounted)."""
+    return sum(cf / (1 + rate) ** t for t, cf in enumerate(cashflows))
+
+
+def payback_year(cashflows: Sequence[float]) -> int | None:
+    """First year whose cumulative (undiscounted) cash flow is ≥ 0; None if never within the horizon."""
+    total = 0.0
+    for year, cf in enumerate(cashflows):
+        total += cf
+        if total >= 0:
+            return year
+    return None
+
+
+def rank_use_cases(rows: Sequence[Mapping[str, Any]], weights: Mapping[str, float]) -> list[tuple[str, float]]:
+    """(name, score) sorted high to low; weights are normalised so the sliders need not sum to 1."""
+    total = sum(weights.values()) or 1.0
+    norm = {k: v / total for k, v in weights.items()}
+    ranked = [(str(r["案件"]), weighted_score(r, norm)) for r in rows]
+    return sorted(ranked, key=lambda kv: -kv[1])
+
+
+def scoring_matrix(table: Any) -> Any:
+    """Five weight sliders over a use-case table (a pandas DataFrame); the ranking updates as they move."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    rows = table.to_dict("records")
+    sliders = {k: w.FloatSlider(value=v, min=0.0, max=1.0, step=0.05, description=k, continuous_update=False,
+                                style={"description_width": "100px"}) for k, v in DEFAULT_WEIGHTS.items()}
+    out = w.HTML()
+
+    def update(_: Any = None) -> None:
+        weights = {k: s.value for k, s in sliders.items()}
+        if sum(weights.values()) == 0:
+            out.value = "<p>⚠️ 權重總和為 0，請至少調高一項。</p>"
+            return
+        body = "".join(f"<tr><td>{i}</td><td>{name}</td><td>{score:.2f}</td></tr>"
+                       for i, (name, score) in enumerate(rank_use_cases(rows, weights), 1))
+        out.value = ("<p>權重會自動換算成總和 1。</p><table><tr><th>名次</th><th>案件</th><th>加權分數</th></tr>"
+                     f"{body}</table>")
+
+    for s in sliders.values():
+        s.observe(update, names="value")
+    update()
+    ui = w.VBox([w.HTML("<b>調整各準則的權重</b>"), *sliders.values(), out])
+    display(ui)
+    return ui
+
+
+def npv_explorer(cashflows: Sequence[float]) -> Any:
+    """A discount-rate slider showing NPV and payback year of one cash-flow series."""
+    from govai.exercises.widgets import Explorer
+
+    def render(rate_percent: float) -> str:
+        value = npv(rate_percent / 100, cashflows)
+        pb = payback_year(cashflows)
+        verdict = "✅ 淨現值為正：效益折現後大於成本" if value > 0 else "❌ 淨現值為負：以此折現率計不划算"
+        return (f"<p>折現率 {rate_percent:.1f}% → 淨現值 <b>{value:,.1f}</b> 萬元　{verdict}</p>"
+                f"<p>回收年（未折現）：第 {pb} 年</p>" if pb is not None else
+                f"<p>折現率 {rate_percent:.1f}% → 淨現值 <b>{value:,.1f}</b> 萬元　{verdict}</p><p>期間內無法回收</p>")
+
+    return Explorer("折現率（%）", render, 0.0, 15.0, 0.5, 3.0).show()
+
+
+def _returns_none(func: Any, *args: Any) -> bool:
+    try:
+        return func(*args) is None
+    except Exception:
+        return False
+
+
+class WeightedScore(Problem):
+    id = "module5.weighted_score"
+    title = "可行性評分矩陣的加權分數"
+    objective = "能以價值、資料準備度、風險、成本、組織準備度五項準則的加權平均評估 AI 使用情境的可行性。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1", "ipas-planner-basic/L12", "ipas-planner-intermediate/L21")
+    _var = "score_of"
+    _hints = (
+        "對 `weights` 的每一個準則 k，把 `scores[k] * weights[k]` 加總。",
+        "最後用 `round(總和, 2)` 四捨五入到小數第 2 位。",
+    )
+    _solution = ("```python\ndef score_of(scores, weights):\n"
+                 "    return round(sum(scores[k] * w for k, w in weights.items()), 2)\n```")
+    _cases = (
+        (({"價值": 4, "資料準備度": 4, "風險可控度": 4, "成本可負擔度": 3, "組織準備度": 4}, DEFAULT_WEIGHTS), 3.85),
+        (({"價值": 5, "資料準備度": 2, "風險可控度": 3, "成本可負擔度": 4, "組織準備度": 4}, DEFAULT_WEIGHTS), 3.6),
+        (({"價值": 3, "資料準備度": 1}, {"價值": 0.5, "資料準備度": 0.5}), 2.0),
+    )
+    _correct = staticmethod(weighted_score)
+
+    @staticmethod
+    def _wrong(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+        # An unweighted mean: ignores the weights the planning team agreed on.
+        return round(sum(scores[k] for k in weights) / len(weights), 2)
+
+    @staticmethod
+    def _blank(scores: Any, weights: Any) -> None:
+        return None
+
+    def _is_blank(self, func: Any) -> bool:
+        return func is None or (callable(func) and _returns_none(func, {"價值": 1}, {"價值": 1.0}))
+
+    def _check(self, func: Any) -> None:
+        check_function_cases(func, self._cases, "score_of")
+
+
+class Shortlist(Problem):
+    id = "module5.shortlist"
+    title = "先過門檻、再排名次"
+    objective = "能先以資料與組織準備度門檻排除尚不可行的案件，再依加權分數選出優先試辦的 AI 使用情境。"
+    competencies = ("評估導入", "策略制定")
+    domains = ("gov-ai-planning/P1", "gov-ai-planning/P2", "ipas-planner-intermediate/L21")
+    _var = "shortlist"
+    # data/module5/use_cases.csv with DEFAULT_WEIGHTS; gate: 資料準備度 ≥ 3 and 組織準備度 ≥ 3.
+    _expected = ["公文摘要助理", "陳情自動分案", "淹水預警"]
+    _hints = (
+        "先排除「資料準備度」或「組織準備度」低於 3 分的案件，它們要先補強基礎，不能直接試辦。",
+        "再用預設權重算加權分數（`ex.weighted_score(row, ex.DEFAULT_WEIGHTS)`），取分數最高的 3 件，由高到低排。",
+    )
+    _solution = ("```python\nok = cases[(cases['資料準備度'] >= 3) & (cases['組織準備度'] >= 3)].copy()\n"
+                 "ok['分數'] = [ex.weighted_score(r, ex.DEFAULT_WEIGHTS) for r in ok.to_dict('records')]\n"
+                 "shortlist = list(ok.sort_values('分數', ascending=False)['案件'].head(3))\n```")
+    _correct = ["公文摘要助理", "陳情自動分案", "淹水預警"]
+    _wrong = ["公文摘要助理", "陳情自動分案", "補助申請初審"]
+
+    def _check(self, shortlist: Any) -> None:
+        expect_type(shortlist, list, "shortlist")
+        if len(shortlist) != 3:
+            raise Mismatch("請選出 3 件。")
+        if any(type(x) is not str for x in shortlist):
+            raise Mismatch("串列裡放案件名稱字串。")
+        if sorted(shortlist) != sorted(self._expected):
+            raise Mismatch("選出的案件不對。有沒有先排除資料或組織準備度不足的案件？")
+        same(shortlist, self._expected, what="排序")
+
+
+class BuildBuyPartner(Problem):
+    id = "module5.build_buy_partner"
+    title = "自建、採購或合作"
+    objective = "能依需求通用性、資料機敏性、機關技術能量與市場成熟度，判斷 AI 方案應自建、採購或合作。"
+    competencies = ("策略制定", "評估導入")
+    domains = ("gov-ai-planning/P2", "ipas-planner-intermediate/L21", "ipas-planner-basic/L12")
+    _var = "sourcing"
+    _expected = {
+        "市面已有成熟的會議紀錄摘要服務，需求通用，機關沒有 AI 工程人力": "採購",
+        "處理機密等級資料、必須在機關內部運行，資訊處已有機器學習團隊": "自建",
+        "需要大學研究團隊的水文模型結合市府感測資料，市場上沒有現成產品": "合作",
+    }
+    _hints = ("採購：需求通用、市場成熟、自己沒有技術人力；自建：資料高度機敏或需長期掌握、機關有能力；"
+              "合作：市場沒有現成解決方案，需要結合外部研究能量與機關資料。",)
+    _solution = "```python\nsourcing = " + repr(_expected) + "\n```"
+    _correct = dict(_expected)
+    _wrong = {k: "採購" for k in _expected}
+
+    def _check(self, sourcing: Any) -> None:
+        expect_type(sourcing, dict, "sourcing")
+        missing = [k for k in self._expected if k not in sourcing]
+        if missing:
+            raise Mismatch(f"還缺 {len(missing)} 個情境。")
+        if any(type(v) is not str or v not in ("自建", "採購", "合作") for v in sourcing.values()):
+            raise Mismatch("每個值要是「自建」「採購」「合作」之一。")
+        wrong = [k for k, v in self._expected.items() if sourcing[k] != v]
+        if wrong:
+            raise Mismatch(f"有 {len(wrong)} 個情境判斷不對：想想資料機敏性、機關人力與市場上有沒有現成產品。")
+
+
+class NetPresentValue(Problem):
+    id = "module5.npv"
+    title = "淨現值"
+    objective = "能以淨現值（NPV）比較 AI 專案多年期的成本與效益。"
+    competencies = ("評估導入", "策略制定")
+    domains = ("gov-ai-planning/P1", "ipas-planner-basic/L12")
+    _var = "my_npv"
+    _hints = (
+        "第 t 年的現金流量要除以 (1 + 折現率) 的 t 次方，第 0 年不折現。",
+        "`sum(cf / (1 + rate) ** t for t, cf in enumerate(cashflows))`",
+    )
+    _solution = ("```python\ndef my_npv(rate, cashflows):\n"
+                 "    return sum(cf / (1 + rate) ** t for t, cf in enumerate(cashflows))\n```")
+    _cases = (
+        ((0.03, [-500, 120, 180, 180, 180, 180]), npv(0.03, [-500, 120, 180, 180, 180, 180])),
+        ((0.0, [-100, 50, 50]), 0.0),
+        ((0.1, [-100, 110]), 0.0),
+    )
+    _correct = staticmethod(npv)
+
+    @staticmethod
+    def _wrong(rate: float, cashflows: Sequence[float]) -> float:
+        # Discounts year 0 as well: an off-by-one year.
+        return sum(cf / (1 + rate) ** (t + 1) for t, cf in enumerate(cashflows))
+
+    @staticmethod
+    def _blank(rate: Any, cashflows: Any) -> None:
+        return None
+
+    def _is_blank(self, func: Any) -> bool:
+        return func is None or (callable(func) and _returns_none(func, 0.03, [-1, 1]))
+
+    def _check(self, func: Any) -> None:
+        if not callable(func):
+            raise Mismatch("my_npv 應該是一個函式。")
+        for args, expected in self._cases:
+            from govai.exercises.core import call_safely
+
+            got = call_safely(func, *args)
+            same(got, expected, rel_tol=1e-6, abs_tol=1e-6, what=f"折現率 {args[0]} 時的淨現值")
+
+
+class Payback(Problem):
+    id = "module5.payback"
+    title = "回收年"
+    objective = "能計算 AI 專案累積現金流量轉正的回收年，並處理期間內無法回收的情形。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1", "ipas-planner-basic/L12")
+    _var = "my_payback"
+    _hints = (
+        "從第 0 年開始累加現金流量，第一次累計 ≥ 0 的那一年就是回收年。",
+        "迴圈結束都沒有轉正就回傳 `None`。",
+    )
+    _solution = ("```python\ndef my_payback(cashflows):\n    total = 0\n"
+                 "    for year, cf in enumerate(cashflows):\n        total += cf\n"
+                 "        if total >= 0:\n            return year\n    return None\n```")
+    _cases = (
+        (([-500, 120, 180, 180, 180, 180],), 4),
+        (([-600, 60, 120, 120, 120, 120],), None),
+        (([-100, 100],), 1),
+    )
+    _correct = staticmethod(payback_year)
+
+    @staticmethod
+    def _wrong(cashflows: Sequence[float]) -> int | None:
+        total = 0.0
+        for year, cf in enumerate(cashflows):
+            total += cf
+            if total > 0:
+                return year
+        return len(cashflows)
+
+    @staticmethod
+    def _blank(cashflows: Any) -> None:
+        return None
+
+    def _is_blank(self, func: Any) -> bool:
+        # A blank function returns None, which is also a legal answer: probe with a series that does pay back.
+        return func is None or (callable(func) and _returns_none(func, [-1, 2]))
+
+    def _check(self, func: Any) -> None:
+        check_function_cases(func, self._cases, "my_payback")
+
+
+class SmartKpis(Problem):
+    id = "module5.smart_kpis"
+    title = "可衡量的 KPI"
+    objective = "能分辨具體、可衡量、有目標值與期限的 KPI，與無法驗證的口號。"
+    competencies = ("策略制定", "行政監理")
+    domains = ("gov-ai-planning/P2", "gov-ai-planning/P3", "ipas-planner-basic/L12")
+    _var = "good_kpis"
+    _expected = frozenset({2, 4, 6})
+    _hints = ("好的 KPI 要說清楚：量什麼、從多少到多少（基準與目標值）、什麼時候之前。",)
+    _solution = "```python\ngood_kpis = {2, 4, 6}\n```"
+    _correct = {2, 4, 6}
+    _wrong = {1, 2, 4, 6}
+
+    def _check(self, good: Any) -> None:
+        expect_type(good, set, "good_kpis")
+        if any(type(x) is not int for x in good):
+            raise Mismatch("集合裡放題號整數，例如 {1, 2}。")
+        if set(good) != set(self._expected):
+            raise Mismatch("還不對：每一項都檢查是否有基準、目標值與期限。")
+
+
+q1 = WeightedScore()
+q2 = Shortlist()
+q3 = BuildBuyPartner()
+q4 = NetPresentValue()
+q5 = Payback()
+q6 = SmartKpis()
