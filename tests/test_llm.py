@@ -1,0 +1,102 @@
+"""govai.llm against a local OpenAI-compatible stub server on 127.0.0.1, and the offline path."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from govai import llm
+
+
+class _Handler(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+    status = 200
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server API
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
+        type(self).received.append({"path": self.path, "body": body})
+        if type(self).status != 200:
+            self.send_response(type(self).status)
+            self.end_headers()
+            return
+        reply = {"id": "x", "object": "chat.completion", "model": body["model"],
+                 "choices": [{"index": 0, "finish_reason": "stop",
+                              "message": {"role": "assistant", "content": "依參考指引，機密文書應由承辦人親自撰寫。"}}]}
+        data = json.dumps(reply, ensure_ascii=False).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:   # keep test output quiet
+        pass
+
+
+@pytest.fixture()
+def server() -> Iterator[str]:
+    _Handler.received = []
+    _Handler.status = 200
+    httpd = HTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+MESSAGES = [{"role": "system", "content": "只依據條文回答"}, {"role": "user", "content": "機密文書可以用 AI 寫嗎？"}]
+
+
+def test_chat_round_trip(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVAI_LLM_URL", server)
+    monkeypatch.setenv("GOVAI_LLM_MODEL", "taide-test")
+    assert llm.available()
+    reply = llm.chat(MESSAGES)
+    assert reply == "依參考指引，機密文書應由承辦人親自撰寫。"
+    sent = _Handler.received[0]
+    assert sent["path"] == "/v1/chat/completions"
+    assert sent["body"]["model"] == "taide-test"
+    assert sent["body"]["messages"] == MESSAGES
+    assert sent["body"]["temperature"] == 0.0
+
+
+def test_full_endpoint_url_and_default_model(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVAI_LLM_URL", server + "/chat/completions")
+    monkeypatch.delenv("GOVAI_LLM_MODEL", raising=False)
+    llm.chat(MESSAGES, max_tokens=50)
+    sent = _Handler.received[0]
+    assert sent["path"] == "/v1/chat/completions"
+    assert sent["body"]["model"] == llm.DEFAULT_MODEL and sent["body"]["max_tokens"] == 50
+
+
+def test_http_error_is_reported(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVAI_LLM_URL", server)
+    _Handler.status = 500
+    with pytest.raises(llm.LLMUnavailable, match="HTTP 500"):
+        llm.chat(MESSAGES)
+
+
+def test_offline_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOVAI_LLM_URL", raising=False)
+    assert not llm.available()
+    with pytest.raises(llm.LLMUnavailable, match="GOVAI_LLM_URL"):
+        llm.chat(MESSAGES)
+
+
+def test_unreachable_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Port 9 (discard) on loopback is closed in test environments: the connection is refused.
+    monkeypatch.setenv("GOVAI_LLM_URL", "http://127.0.0.1:9/v1")
+    with pytest.raises(llm.LLMUnavailable, match="無法連線"):
+        llm.chat(MESSAGES, cfg=llm.LLMConfig(url="http://127.0.0.1:9/v1", model="m", timeout=2.0))
+
+
+def test_build_request_validates_roles() -> None:
+    with pytest.raises(ValueError):
+        llm.build_request([{"role": "robot", "content": "hi"}], model="m")
+    assert llm.build_request(MESSAGES, model="m")["messages"] == MESSAGES
