@@ -41,6 +41,12 @@ def read_notebook(path: Path) -> NotebookNode:
         raw = path.read_bytes()
     except OSError as exc:
         raise SubmissionError(path, None, f"無法讀取檔案：{exc.strerror or exc}") from exc
+    return parse_notebook(raw, path)
+
+
+def parse_notebook(raw: bytes, path: Path | str) -> NotebookNode:
+    """Parse a learner's notebook from its bytes; errors name ``path`` (as the learner knows it)."""
+    path = Path(path)
     if not raw.strip():
         raise SubmissionError(path, None, "檔案是空的，請重新存檔後再繳交。")
     try:
@@ -49,6 +55,8 @@ def read_notebook(path: Path) -> NotebookNode:
         raise SubmissionError(path, None, "檔案不是 UTF-8 編碼的筆記本（.ipynb）。") from exc
     except json.JSONDecodeError as exc:
         raise SubmissionError(path, None, f"檔案不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 欄），可能在存檔時損毀。") from exc
+    except RecursionError as exc:
+        raise SubmissionError(path, None, "檔案的 JSON 巢狀層數過多，無法讀取。") from exc
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         raise SubmissionError(path, None, "檔案不是 Jupyter 筆記本（缺少 cells）。")
     try:
@@ -56,6 +64,10 @@ def read_notebook(path: Path) -> NotebookNode:
         nb = nbformat.reads(json.dumps(data), as_version=4)
     except Exception as exc:  # nbformat raises several kinds for old or odd versions
         raise SubmissionError(path, None, f"無法讀取筆記本格式（nbformat {data.get('nbformat')}）：{exc}") from exc
+    if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) and "cell_type" in c
+                                                        and isinstance(c.get("source", ""), str)
+                                                        for c in nb.cells):
+        raise SubmissionError(path, None, "筆記本的儲存格格式錯誤，無法讀取。")
     if major < 4:
         nb.metadata.setdefault("govai", {})["converted_from"] = major
     return nb
@@ -98,12 +110,18 @@ def compose(submission: NotebookNode, master: NotebookNode) -> NotebookNode:
 
     composed = copy.deepcopy(master)
     used: set[int] = set()
+    # Metadata and cell ids both stripped (an old nbformat, a tool that rewrote the file): when the
+    # learner's notebook still has the master's shape, its cells are matched by position.
+    by_position = (not by_grade_id and not (master_ids & set(by_cell_id))
+                   and [c.cell_type for c in submission.cells] == [c.cell_type for c in master.cells])
     for i, cell in enumerate(composed.cells):
         if not is_solution(cell):
             continue
         theirs = by_grade_id.get(grade_id(cell) or "")
         if theirs is None and cell.get("id") in by_cell_id and not _nbgrader(by_cell_id[cell.id]):
             theirs = by_cell_id[cell.id]   # metadata stripped, cell id kept
+        if theirs is None and by_position:
+            theirs = submission.cells[i]
         if theirs is not None and theirs.cell_type == cell.cell_type:
             composed.cells[i].source = theirs.source
             used.add(id(theirs))
@@ -115,6 +133,8 @@ def compose(submission: NotebookNode, master: NotebookNode) -> NotebookNode:
     anchor: str | None = None
     for cell in submission.cells:
         cid, gid = cell.get("id"), grade_id(cell)
+        if by_position:
+            break           # same shape as the master: no extra cells
         if cid in master_ids or (gid in master_gids):
             anchor = _anchor_of(cell, master)
             continue

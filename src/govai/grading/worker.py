@@ -1,0 +1,114 @@
+"""Grade one submission: runs in a thread of `govai grade` or in a Dask worker; no database access.
+
+:func:`grade_payload` takes plain data (notebook bytes, files, masters as JSON) and returns plain data
+(executed notebooks as JSON, scores, comments), so the same function serves both executors. Each
+thread keeps its own pre-started :class:`~govai.sandbox.Sandbox`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import threading
+import time
+from typing import Any
+
+import nbformat
+
+from govai import engine
+from govai.errors import SubmissionError
+from govai.grading import judge
+from govai.sandbox import Sandbox, SandboxLimits
+
+_local = threading.local()
+_all: list[Sandbox] = []
+_all_lock = threading.Lock()
+
+
+def sandbox_for(config: dict[str, Any]) -> Sandbox:
+    """This thread's sandbox (started on first use, replaced if it died)."""
+    key = (tuple(config.get("preload", [])), tuple(sorted(config.get("limits", {}).items())),
+           tuple(config.get("hide", [])))
+    sb: Sandbox | None = getattr(_local, "sandbox", None)
+    if sb is not None and (getattr(_local, "key", None) != key or not sb.alive):
+        sb.close()
+        sb = None
+    if sb is None:
+        sb = Sandbox(SandboxLimits(**config.get("limits", {})), config.get("preload", []),
+                     hide=config.get("hide", [])).start()
+        _local.sandbox, _local.key = sb, key
+        with _all_lock:
+            _all.append(sb)
+    return sb
+
+
+def close_all() -> None:
+    with _all_lock:
+        for sb in _all:
+            sb.close()
+        _all.clear()
+
+
+atexit.register(close_all)
+
+
+def with_checksums(master: nbformat.NotebookNode, checksums: dict[str, str]) -> nbformat.NotebookNode:
+    """The master with nbgrader's release checksums in its cells' metadata (as students received them)."""
+    nb = copy.deepcopy(master)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if isinstance(meta, dict) and meta.get("grade_id") in checksums:
+            meta["checksum"] = checksums[meta["grade_id"]]
+    return nb
+
+
+def _comments(executed: nbformat.NotebookNode) -> dict[str, str | None]:
+    from nbgrader.utils import compute_checksum, is_solution, is_task
+
+    out: dict[str, str | None] = {}
+    for cell in executed.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not gid or gid in out or not (is_solution(cell) or is_task(cell)):
+            continue
+        unchanged = meta.get("checksum") is not None and meta.get("checksum") == compute_checksum(cell)
+        out[gid] = "No response." if unchanged and not is_task(cell) else None
+    return out
+
+
+def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """Grade every notebook of one submission in its own fresh learner kernel."""
+    started = time.monotonic()
+    result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "error": None}
+    limits = judge.JudgeLimits(cell_timeout=float(config.get("timeout", 120)))
+    try:
+        sandbox = sandbox_for(config)
+        parsed: dict[str, nbformat.NotebookNode | None] = {}
+        for name, raw in payload["notebooks"].items():
+            parsed[name] = None if raw is None else engine.parse_notebook(raw, payload["paths"][name])
+        for name, sub in parsed.items():
+            master = nbformat.reads(config["masters"][name], as_version=4)
+            master = with_checksums(master, config["checksums"].get(name, {}))
+            if sub is None:
+                result["notebooks"][name] = {"missing": True}
+                continue
+            composed = engine.compose(sub, master)
+            kernel = judge.LearnerKernel(sandbox, payload["files"], {}, limits)
+            try:
+                executed = judge.execute(composed, kernel, name)
+            finally:
+                kernel.close()
+            items = engine.score(executed, master)
+            result["notebooks"][name] = {
+                "missing": False,
+                "executed": nbformat.writes(executed, version=4),
+                "items": [i.to_dict() for i in items],
+                "comments": _comments(executed),
+                "restarts": kernel.restarts,
+            }
+    except SubmissionError as exc:
+        result["error"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported per submission; the batch goes on
+        result["error"] = f"評分時發生錯誤 / grading failed: {type(exc).__name__}: {exc}"
+    result["seconds"] = time.monotonic() - started
+    return result
