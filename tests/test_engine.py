@@ -142,3 +142,9 @@ def test_notebook_hash_ignores_outputs(honest) -> None:
     assert engine.notebook_hash(copy_) == before
     copy_.cells[2].source += "\n# 改了"
     assert engine.notebook_hash(copy_) != before
+
+
+def test_test_cells_that_never_ran_score_zero(master, honest) -> None:
+    composed = engine.compose(honest, master)   # composed but never executed, as after a dead kernel
+    items = engine.score(composed, master)
+    assert items and all(i.points == 0 and not i.passed and "未執行" in (i.error or "") for i in items)

@@ -277,6 +277,12 @@ def score(executed: NotebookNode, master: NotebookNode) -> list[ItemScore]:
         if cell is None:
             items.append(ItemScore(gid, 0.0, max_points, False, "評分儲存格未執行", **_tags(meta)))
             continue
+        if cell.cell_type == "code" and cell.get("execution_count") is None and not cell.get("outputs"):
+            # A test that never ran (the kernel died or timed out before it) must not count as passed,
+            # though nbgrader would score a code cell without an error output as full marks.
+            items.append(ItemScore(gid, 0.0, max_points, False, "評分儲存格未執行（程式可能已中止） / test cell did not run",
+                                   **_tags(meta)))
+            continue
         # Points come from the master, whatever the executed copy's metadata says.
         graded = copy.deepcopy(cell)
         graded.metadata["nbgrader"] = copy.deepcopy(_nbgrader(mcell))
