@@ -273,15 +273,20 @@ class Grader:
                                "paths": {n: str(s.path / f"{n}.ipynb") for n in s.notebooks}} for s in todo}
         by_student = {s.student: s for s in todo}
         with gradebook.open_gradebook(self.db_url, course_id=course_id) as gb:
+            recorder = gradebook.Recorder(gb)
+
             def finish(result: dict[str, Any]) -> None:
                 sub = by_student[result["student"]]
-                outcomes.append(self._store(gb, sub, result))
+                outcomes.append(self._store(recorder, sub, result))
                 bar.update(1)
 
-            if self.executor == "dask":
-                self._run_dask(payload, config, finish)
-            else:
-                self._run_local(payload, config, finish)
+            try:
+                if self.executor == "dask":
+                    self._run_dask(payload, config, finish)
+                else:
+                    self._run_local(payload, config, finish)
+            finally:
+                recorder.flush()
         bar.close()
         return outcomes
 
@@ -317,7 +322,7 @@ class Grader:
                               "error": f"Dask 工作失敗 / dask task failed: {exc}"}
                 finish(result)
 
-    def _store(self, gb: Any, sub: Submission, result: dict[str, Any]) -> Outcome:
+    def _store(self, recorder: Any, sub: Submission, result: dict[str, Any]) -> Outcome:
         from govai.grading import gradebook
 
         if result.get("error"):
@@ -331,8 +336,7 @@ class Grader:
                 grades[name] = gradebook.NotebookGrades({i["grade_id"]: i["points"] for i in r["items"]},
                                                         r["comments"])
         write_autograded(self.course, self.assignment, sub, executed)
-        gradebook.record(gb, self.assignment, sub.student, sub.timestamp, grades, sub.digest,
-                         result.get("seconds", 0.0))
+        recorder.add(self.assignment, sub.student, sub.timestamp, grades, sub.digest, result.get("seconds", 0.0))
         got, total = _summarise(result)
         missing = [n for n, r in result["notebooks"].items() if r.get("missing")]
         items = [i for r in result["notebooks"].values() for i in r.get("items", [])]

@@ -177,51 +177,83 @@ class NotebookGrades:
     missing: bool = False
 
 
+class Recorder:
+    """Writes submissions in small batches, each batch one transaction (all of it or none of it)."""
+
+    def __init__(self, gb: Any, batch: int = 16, interval: float = 1.0) -> None:
+        self.gb, self.batch, self.interval = gb, batch, interval
+        self.pending: list[tuple[Any, ...]] = []
+        self.first = 0.0
+
+    def add(self, assignment: str, student: str, timestamp: _dt.datetime | None,
+            notebooks: dict[str, NotebookGrades], digest: str, seconds: float) -> None:
+        import time
+
+        if not self.pending:
+            self.first = time.monotonic()
+        self.pending.append((assignment, student, timestamp, notebooks, digest, seconds))
+        if len(self.pending) >= self.batch or time.monotonic() - self.first >= self.interval:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        from nbgrader import api
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        for attempt in range(5):
+            s = self.gb.db
+            try:
+                cache: dict[str, Any] = {}
+                with s.no_autoflush:
+                    for args in self.pending:
+                        _record(s, api, *args, cache=cache)
+                s.commit()
+                self.pending.clear()
+                return
+            except (IntegrityError, OperationalError):
+                s.rollback()
+                if attempt == 4:
+                    raise
+                import time
+
+                time.sleep(0.2 * (attempt + 1))
+
+
 def record(gb: Any, assignment: str, student: str, timestamp: _dt.datetime | None,
            notebooks: dict[str, NotebookGrades], digest: str, seconds: float) -> None:
     """Write one submission's grades and the govai marker in a single transaction."""
-    from nbgrader import api
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    for attempt in range(5):
-        s = gb.db
-        try:
-            _record(s, api, assignment, student, timestamp, notebooks, digest, seconds)
-            s.commit()
-            return
-        except (IntegrityError, OperationalError):
-            s.rollback()
-            if attempt == 4:
-                raise
-            import time
-
-            time.sleep(0.2 * (attempt + 1))
+    rec = Recorder(gb)
+    rec.add(assignment, student, timestamp, notebooks, digest, seconds)
+    rec.flush()
 
 
 def _record(s: Any, api: Any, assignment: str, student: str, timestamp: _dt.datetime | None,
-            notebooks: dict[str, NotebookGrades], digest: str, seconds: float) -> None:
+            notebooks: dict[str, NotebookGrades], digest: str, seconds: float,
+            cache: dict[str, Any] | None = None) -> None:
+    cache = {} if cache is None else cache
     stu = s.get(api.Student, student)
     if stu is None:
         stu = api.Student(id=student)
         s.add(stu)
-    a = s.query(api.Assignment).filter(api.Assignment.name == assignment).one()
+    a = cache.get("assignment")
+    if a is None or a.name != assignment:
+        a = cache["assignment"] = s.query(api.Assignment).filter(api.Assignment.name == assignment).one()
     sub = s.query(api.SubmittedAssignment).filter(api.SubmittedAssignment.assignment_id == a.id,
                                                   api.SubmittedAssignment.student_id == student).one_or_none()
     if sub is None:
-        with s.no_autoflush:
-            sub = api.SubmittedAssignment(assignment=a, student=stu)
-            s.add(sub)
-            for nb in a.notebooks:
-                snb = api.SubmittedNotebook(notebook=nb, assignment=sub)
-                s.add(snb)
-                for c in nb.grade_cells:
-                    s.add(api.Grade(cell=c, notebook=snb))
-                for c in nb.solution_cells:
-                    s.add(api.Comment(cell=c, notebook=snb))
-                for c in nb.task_cells:
-                    s.add(api.Comment(cell=c, notebook=snb))
-                    s.add(api.Grade(cell=c, notebook=snb))
-        s.flush()
+        sub = api.SubmittedAssignment(assignment=a, student=stu)
+        s.add(sub)
+        for nb in a.notebooks:
+            snb = api.SubmittedNotebook(notebook=nb, assignment=sub)
+            s.add(snb)
+            for c in nb.grade_cells:
+                s.add(api.Grade(cell=c, notebook=snb))
+            for c in nb.solution_cells:
+                s.add(api.Comment(cell=c, notebook=snb))
+            for c in nb.task_cells:
+                s.add(api.Comment(cell=c, notebook=snb))
+                s.add(api.Grade(cell=c, notebook=snb))
     sub.timestamp = timestamp
     for snb in sub.notebooks:
         res = notebooks.get(snb.notebook.name)
