@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import re
-import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -110,34 +109,16 @@ def llm_configured() -> bool:
     return bool(os.environ.get("GOVAI_LLM_URL"))
 
 
-def send_prompt(text: str, timeout: float = 30.0) -> str | None:
+def send_prompt(text: str) -> str | None:
     """Send ``text`` to the configured model; None when no endpoint is configured or the call fails.
 
-    Uses ``govai.llm`` when that module is installed, otherwise a plain OpenAI-compatible
-    ``/chat/completions`` request with the standard library. Never called by graders.
+    The lesson goes on offline whatever went wrong; graders never call this.
     """
-    url = os.environ.get("GOVAI_LLM_URL")
-    if not url:
-        return None
-    try:
-        from govai import llm  # type: ignore[attr-defined]
+    from govai import llm
 
-        for name in ("complete", "chat", "ask"):
-            func = getattr(llm, name, None)
-            if callable(func):
-                reply = func(text)
-                return reply if isinstance(reply, str) else str(reply)
-    except ImportError:
-        pass
     try:
-        body = json.dumps({"model": os.environ.get("GOVAI_LLM_MODEL", "default"),
-                           "messages": [{"role": "user", "content": text}]}).encode()
-        endpoint = url.rstrip("/") + ("" if url.rstrip("/").endswith("/chat/completions") else "/chat/completions")
-        req = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - URL set by the instructor
-            data = json.load(resp)
-        return str(data["choices"][0]["message"]["content"])
-    except Exception:  # the lesson goes on offline whatever went wrong
+        return llm.chat([{"role": "user", "content": text}])
+    except llm.LLMUnavailable:
         return None
 
 
