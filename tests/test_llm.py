@@ -100,3 +100,15 @@ def test_build_request_validates_roles() -> None:
     with pytest.raises(ValueError):
         llm.build_request([{"role": "robot", "content": "hi"}], model="m")
     assert llm.build_request(MESSAGES, model="m")["messages"] == MESSAGES
+
+
+def test_module8_lesson_sends_prompts_through_the_client(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govai.exercises import module8
+
+    monkeypatch.delenv("GOVAI_LLM_URL", raising=False)
+    assert module8.send_prompt("請草擬公告") is None          # offline: the lesson says so and goes on
+    monkeypatch.setenv("GOVAI_LLM_URL", server)
+    assert module8.send_prompt("請草擬公告") == "依參考指引，機密文書應由承辦人親自撰寫。"
+    assert _Handler.received[-1]["body"]["messages"] == [{"role": "user", "content": "請草擬公告"}]
+    _Handler.status = 500
+    assert module8.send_prompt("請草擬公告") is None          # a failing server never breaks the lesson
