@@ -60,7 +60,7 @@ def grade_choice(question: Choice, selected: int | None) -> Feedback:
     return Feedback(correct, message)
 
 
-def quiz(question: Choice) -> Any:
+def quiz(question: Choice) -> None:
     """A radio-button quiz: pick, press 「檢查答案」, read the explanation of the pick."""
     import ipywidgets as w
     from IPython.display import display
@@ -80,7 +80,7 @@ def quiz(question: Choice) -> Any:
                  layout=w.Layout(border="1px solid #ccc", padding="8px"))
     box._govai_parts = {"picker": picker, "button": button, "output": out}
     display(box)
-    return box
+    return None  # shown once: a returned box would be displayed again as the cell's result
 
 
 # -- classify items -----------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def grade_classification(task: Classification, chosen: Mapping[str, str | None])
     return ClassificationFeedback(score, len(per_item), per_item)
 
 
-def classify(task: Classification) -> Any:
+def classify(task: Classification) -> None:
     import ipywidgets as w
     from IPython.display import display
 
@@ -149,7 +149,7 @@ def classify(task: Classification) -> Any:
                  layout=w.Layout(border="1px solid #ccc", padding="8px"))
     box._govai_parts = {"pickers": pickers, "button": button, "output": out}
     display(box)
-    return box
+    return None  # shown once: a returned box would be displayed again as the cell's result
 
 
 # -- parameter exploration ----------------------------------------------------------------------
@@ -166,7 +166,7 @@ class Explorer:
     step: float
     value: float
 
-    def show(self) -> Any:
+    def show(self) -> None:
         import ipywidgets as w
         from IPython.display import display
 
@@ -182,4 +182,4 @@ class Explorer:
         box = w.VBox([slider, out])
         box._govai_parts = {"slider": slider, "output": out}
         display(box)
-        return box
+        return None  # shown once: a returned box would be displayed again as the cell's result
