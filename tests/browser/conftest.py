@@ -10,6 +10,12 @@ Reuse them in new tests in this folder::
 
 * ``lab_server`` / ``instructor_lab_server`` (session): JupyterLab on the repository root, learner
   or instructor mode, on a free loopback port with a random token — one per xdist worker;
+* ``course_lab`` (session; ``course_lab(course_dir)``): an instructor JupyterLab whose root *and*
+  working directory are ``course_dir``, so nbgrader's formgrader reads that course's
+  ``nbgrader_config.py`` (``CourseDirectory.root = "."``) and gradebook;
+* ``notebook`` (``notebook.open(page, server, "notebooks/…ipynb")``, ``notebook.run_all(page, path)``):
+  open a notebook with its kernel ready, run every cell from the Run menu and wait until the last
+  code cell has run;
 * ``lab_url``: the learner server's ``/lab`` URL, token included;
 * ``page``: a blank page in a fresh Chromium profile (closed after the test, screenshot kept on
   failure); ``lab_page``: the same, with the learner's JupyterLab loaded;
@@ -34,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from govai.lab import lab_command, lab_environment
 
@@ -49,6 +56,11 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT_S = 120
 PAGE_TIMEOUT_MS = 60_000
 MENU_BAR_LABELS = "#jp-menu-panel .lm-MenuBar-itemLabel"
+#: Running every cell of a lesson (tiny models, sklearn) on a busy two-worker run.
+RUN_ALL_TIMEOUT_MS = 240_000
+KERNEL_NAME = "Python 3 (ipykernel)"
+# Assertions wait as long as actions do: kernels answer slowly while nbval runs on the other worker.
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
 
 @dataclass
@@ -96,17 +108,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(state_dir: Path, instructor: bool) -> LabServer:
-    """Start JupyterLab as `govai lab` does and wait until its API answers."""
+def _prepare_test_state(state_dir: Path) -> None:
+    """Test-only user settings on top of what `govai lab` writes.
+
+    Autosave off: tests run lessons in the repository's own notebooks, and their outputs must never
+    be written back (lessons are committed without outputs, and others work in the same tree).
+    """
+    autosave = state_dir / "user-settings" / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+    autosave.parent.mkdir(parents=True, exist_ok=True)
+    autosave.write_text('{"autosave": false}\n', encoding="utf-8")
+
+
+def _start(state_dir: Path, instructor: bool, root: Path = REPO, cwd: Path | None = None) -> LabServer:
+    """Start JupyterLab as `govai lab` does and wait until its API answers.
+
+    Two test-only differences: checkpoints go to ``state_dir`` (opening a lesson must leave no
+    ``.ipynb_checkpoints/`` in the repository) and so does learners' progress (``GOVAI_HOME``).
+    """
     token = secrets.token_hex(16)
+    _prepare_test_state(state_dir)
+    env = lab_environment(state_dir)
+    env["GOVAI_HOME"] = str(state_dir / "govai-home")
     # Each xdist worker picks its own free port; if another process grabs it before Jupyter binds
     # (port_retries=0 makes Jupyter exit then), try again with a new one.
     for _attempt in range(3):
         port = _free_port()
-        argv = lab_command(port, token, instructor, REPO, state_dir=state_dir)
+        argv = lab_command(port, token, instructor, root, state_dir=state_dir)
+        argv.append(f"--FileCheckpoints.checkpoint_dir={state_dir / 'checkpoints'}")
         log_path = state_dir / f"server-{port}.log"
         with log_path.open("w", encoding="utf-8") as log:
-            process = subprocess.Popen(argv, env=lab_environment(state_dir), stdout=log,
+            process = subprocess.Popen(argv, env=env, stdout=log, cwd=cwd,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        start_new_session=True)
         server = LabServer(f"http://127.0.0.1:{port}", token, instructor, state_dir, log_path, process)
@@ -147,6 +178,28 @@ def instructor_lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     server = _start(tmp_path_factory.mktemp("lab-instructor"), instructor=True)
     yield server
     _stop(server)
+
+
+@pytest.fixture(scope="session")
+def course_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], LabServer]]:
+    """``course_lab(course_dir)``: instructor JupyterLab on another nbgrader course than the repository.
+
+    The server's root and working directory are ``course_dir``: formgrader loads
+    ``nbgrader_config.py`` from the working directory, and ``CourseDirectory.root = "."`` there
+    means that folder (its ``source/``, ``submitted/``, ``autograded/`` and ``gradebook.db``).
+    Servers stop at the end of the session.
+    """
+    started: list[LabServer] = []
+
+    def start(course_dir: Path) -> LabServer:
+        course_dir = Path(course_dir).resolve()
+        server = _start(tmp_path_factory.mktemp("lab-course"), instructor=True, root=course_dir, cwd=course_dir)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        _stop(server)
 
 
 @pytest.fixture(scope="session")
@@ -227,6 +280,79 @@ def _open_lab(page, server: LabServer, path: str = "lab") -> None:
 def open_lab() -> Callable[..., None]:
     """``open_lab(page, server, path="lab")`` loads JupyterLab and waits for its menu bar and files."""
     return _open_lab
+
+
+class Notebooks:
+    """Open notebooks in JupyterLab and run them as a learner does (menus, not APIs)."""
+
+    @staticmethod
+    def code_cells(path: Path) -> int:
+        """Number of code cells of a notebook file (what "every cell has run" means)."""
+        import json
+
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return sum(c["cell_type"] == "code" for c in cells)
+
+    @staticmethod
+    def panel(page):
+        """The notebook on screen (JupyterLab keeps other tabs' panels in the DOM, hidden)."""
+        return page.locator(VISIBLE_NOTEBOOK)
+
+    @staticmethod
+    def open(page, server: LabServer, relpath: str) -> None:
+        """Open ``relpath`` (relative to the server root) and wait until its kernel is idle."""
+        # ?reset: a fresh workspace, so tabs a previous test left open on this server are not restored.
+        page.goto(server.url(f"lab/tree/{relpath}?reset"))
+        page.wait_for_selector(MENU_BAR_LABELS)
+        panel = page.locator(VISIBLE_NOTEBOOK)
+        expect(panel.locator(".jp-NotebookPanel-toolbar .jp-KernelName")).to_have_text(
+            KERNEL_NAME, timeout=STARTUP_TIMEOUT_S * 1000)
+        # The status bar shows the active notebook's kernel: "Python 3 (ipykernel) | 空閒" once it
+        # has started and is idle ("No Kernel" or "正在初始化" before).
+        expect(page.locator("#jp-main-statusbar")).to_contain_text(
+            f"{KERNEL_NAME} | 空閒", timeout=STARTUP_TIMEOUT_S * 1000)
+
+    @staticmethod
+    def run_all(page, path: Path) -> None:
+        """Run ▸ 執行所有儲存格, then wait until every code cell shows an execution count.
+
+        Fails early, with the traceback, if a cell raises (JupyterLab then stops running the rest).
+        """
+        import re
+
+        page.locator(MENU_BAR_LABELS, has_text="執行").click()
+        page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(r"^執行所有儲存格$")).click()
+        expected = Notebooks.code_cells(path)
+        page.wait_for_function(_RUN_FINISHED_JS, arg=expected, timeout=RUN_ALL_TIMEOUT_MS)
+        errors = page.locator(f"{VISIBLE_NOTEBOOK} {ERROR_OUTPUT}")
+        assert errors.count() == 0, f"{path.name}: a cell failed:\n" + "\n".join(errors.all_text_contents())
+        expect(page.locator(f"{VISIBLE_NOTEBOOK} .jp-CodeCell .jp-InputPrompt").filter(
+            has_text=re.compile(r"\[\d+\]"))).to_have_count(expected)
+
+
+#: The notebook panel on screen (JupyterLab keeps hidden ones in the DOM).
+VISIBLE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+#: Tracebacks are rendered as stderr output whose text names the exception.
+ERROR_OUTPUT = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']:has-text('Error')"
+#: True once no cell is queued or running ("[*]:") and either every code cell has its count, or an
+#: error output appeared (a failed cell stops "run all").
+_RUN_FINISHED_JS = """(expected) => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return false;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+  if (prompts.some(t => t.includes('*'))) return false;
+  const done = prompts.filter(t => /\\[\\d+\\]/.test(t)).length;
+  const failed = [...panel.querySelectorAll(
+      ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")]
+    .some(o => /Error|Traceback/.test(o.textContent));
+  return done === expected || failed;
+}"""
+
+
+@pytest.fixture()
+def notebook() -> Notebooks:
+    """Helpers to open a notebook and run all its cells: ``notebook.open(…)``, ``notebook.run_all(…)``."""
+    return Notebooks()
 
 
 @pytest.fixture()
