@@ -20,8 +20,10 @@ _ALLOWED_MIME = ("text/plain", "text/html", "text/markdown", "text/latex", "imag
 
 def preload(modules: list[str]) -> None:
     """Import the course's libraries once, in the zygote, before any fork."""
+    import builtins
     import importlib
 
+    _REAL_BUILTINS.update(builtins.__dict__)
     for name in ["IPython", "IPython.core.interactiveshell", *modules]:
         try:
             importlib.import_module(name)
@@ -97,6 +99,22 @@ class CaptureStream(io.TextIOBase):
 
 
 COLLECTOR = Collector(256 << 10)
+_REAL_BUILTINS: dict[str, Any] = {}
+
+
+class _RealBuiltins:
+    """While encoding answers, the interpreter's own builtins, whatever the learner patched."""
+
+    def __enter__(self) -> None:
+        import builtins
+
+        self.patched = {k: v for k, v in builtins.__dict__.items() if _REAL_BUILTINS.get(k, v) is not v}
+        builtins.__dict__.update({k: _REAL_BUILTINS[k] for k in self.patched})
+
+    def __exit__(self, *exc: object) -> None:
+        import builtins
+
+        builtins.__dict__.update(self.patched)
 
 
 def make_shell() -> Any:
@@ -175,7 +193,8 @@ class Server:
         return {"h": hid, "k": kind, "c": is_callable}
 
     def encode(self, value: Any) -> Any:
-        return wire.encode(value, self.handle)
+        with _RealBuiltins():
+            return wire.encode(value, self.handle)
 
     def decode(self, obj: Any) -> Any:
         def resolve(h: dict[str, Any]) -> Any:
@@ -183,7 +202,8 @@ class Server:
                 raise wire.WireError("unknown handle")
             return self.handles[h["h"]]
 
-        return wire.decode(obj, resolve)
+        with _RealBuiltins():
+            return wire.decode(obj, resolve)
 
     def serve(self) -> None:
         out, err = CaptureStream(COLLECTOR, "stdout"), CaptureStream(COLLECTOR, "stderr")
