@@ -190,9 +190,10 @@ def find_submissions(course: Path, assignment: str, master_names: list[str], mas
 def write_autograded(course: Path, assignment: str, sub: Submission, executed: dict[str, str]) -> None:
     """autograded/<student>/<assignment>/: submitted files, master data files, executed notebooks."""
     final = course / "autograded" / sub.student / assignment
+    if final.parent.exists():             # left behind by a grader that was killed while writing
+        for stale in final.parent.glob(f".{assignment}.govai-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     tmp = final.parent / f".{assignment}.govai-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     for rel, data in _files_under(sub.path).items():
         if not rel.endswith(".ipynb"):
