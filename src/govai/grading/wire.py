@@ -172,18 +172,24 @@ def _encode_pandas(value: Any, make_handle: Callable[[Any], dict[str, Any]], dep
 # -- decoding (strict) --------------------------------------------------------------------------
 
 
+# Modules the judge may import when a test refers to a module the learner kernel holds: never one
+# whose import has side effects (opening a browser, a window, printing), never a learner's file.
+_DENY = frozenset({"antigravity", "this", "webbrowser", "turtle", "turtledemo", "tkinter", "idlelib", "pydoc",
+                   "__hello__", "__phello__", "ensurepip", "venv", "lib2to3", "pty", "tty", "__main__"})
+_DATA_LIBS = frozenset({"numpy", "pandas", "scipy", "sklearn", "matplotlib", "seaborn", "statsmodels", "sympy",
+                        "networkx", "PIL", "yaml", "govai"})
+
+
 def _allowed_module(name: str) -> bool:
-    if not isinstance(name, str) or not name or len(name) > 200:
+    if not isinstance(name, str) or not name or len(name) > 200 or not all(
+            part.isidentifier() for part in name.split(".")):
         return False
     top = name.split(".")[0]
+    if top in _DENY:
+        return False
     if top in sys.stdlib_module_names or name in sys.modules:
         return True
-    try:
-        spec = importlib.util.find_spec(top)
-    except (ImportError, ValueError):
-        return False
-    origin = (spec.origin or "") if spec else ""
-    return bool(spec) and ("site-packages" in origin or origin.startswith(sys.base_prefix))
+    return top in _DATA_LIBS and importlib.util.find_spec(top) is not None
 
 
 def decode(obj: Any, resolve_handle: Callable[[dict[str, Any]], Any], depth: int = 0) -> Any:
