@@ -9,6 +9,7 @@ Screenshots: ``test-artifacts/browser/formgrader-*.png``.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -30,12 +31,14 @@ SUBMISSIONS = {
 MENU_BAR_LABELS = "#jp-menu-panel .lm-MenuBar-itemLabel"
 
 
-def _grade_command(course: Path) -> list[str]:
-    """`govai grade` (nbgrader-compatible); `nbgrader autograde` where govai has no grader yet."""
+def _grade_commands(course: Path) -> list[list[str]]:
+    """`govai grade` (nbgrader-compatible); nbgrader's own commands where govai has no grader yet."""
     if importlib.util.find_spec("govai.grade") is not None:
-        return [sys.executable, "-m", "govai.cli", "grade", ASSIGNMENT, "--course", str(course),
-                "--no-progress", "--workers", "2"]
-    return [sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--force"]
+        return [[sys.executable, "-m", "govai.cli", "grade", ASSIGNMENT, "--course", str(course),
+                 "--no-progress", "--workers", "2"]]
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    return [[*nbgrader, "generate_assignment", ASSIGNMENT, "--force"],
+            [*nbgrader, "autograde", ASSIGNMENT, "--create", "--force"]]
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +50,11 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         shutil.copy(notebook, folder / f"{ASSIGNMENT}.ipynb")
-    done = subprocess.run(_grade_command(course), cwd=course, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
+    # nbgrader runs `alembic` from PATH: the venv's scripts first.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    for command in _grade_commands(course):
+        done = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
     assert (course / "gradebook.db").exists()
     return course
 
