@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # System packages the project needs, from Debian's archive: Chromium for the browser tests,
-# PostgreSQL for the gradebook/results tests, Noto CJK for Chinese chart labels, bubblewrap
+# PostgreSQL for the gradebook/results tests, Noto CJK for Chinese chart labels (and Noto Color
+# Emoji for the feedback marks), bubblewrap
 # for the grading sandbox. Idempotent: installs only what is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk fontconfig)
+# Feedback marks (✅ ❌ 💡) in the browser need a colour emoji font.
+fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then

@@ -143,9 +143,7 @@ def _chart_cells(path: Path):
 
 
 #: Lessons whose charts are still labelled in English: strict xfail, so the fix turns them into passes.
-UNLABELLED_CHARTS = {
-    "module6_optimization/b_01_versioning_drift.ipynb": "PSI chart: English title and axis labels",
-}
+UNLABELLED_CHARTS: dict[str, str] = {}
 
 
 def _with_known_gaps(gaps: dict[str, str]) -> list:

@@ -116,7 +116,7 @@ def learning_path_html(learner: str, route: str, db: Any = None) -> str:
     return "".join(parts)
 
 
-def questionnaire(on_choose: Any = None) -> Any:
+def questionnaire(on_choose: Any = None) -> None:
     """The widget form; shows the recommendation and calls ``on_choose(route)``."""
     import ipywidgets as w
     from IPython.display import HTML, display
@@ -140,5 +140,5 @@ def questionnaire(on_choose: Any = None) -> Any:
 
     button.on_click(show)
     form = w.VBox([role, tasks, background, button, out])
+    # Displayed here and not returned: a returned widget on a cell's last line would show twice.
     display(form)
-    return form

@@ -76,7 +76,9 @@ def test_learner_runs_the_first_notebook_from_the_run_menu(page, lab_server, not
 
 def _answer_route_questionnaire(page, screenshot) -> None:
     """00_start_here: an IT officer who writes code is recommended route B, and the path follows."""
-    form = _widget_box(page, "推薦路線").first
+    boxes = _widget_box(page, "推薦路線")
+    expect(boxes).to_have_count(1)   # shown once, not also as the cell's return value
+    form = boxes.first
     form.scroll_into_view_if_needed()
     screenshot(page, "workbook-02-questionnaire")
     form.locator(".widget-radio-box label", has_text="資訊專業同仁").click()
