@@ -131,7 +131,7 @@ def test_no_process_outlives_its_job(sandbox: Sandbox) -> None:
     deadline = time.monotonic() + 5
     while len(sleepers()) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(sleepers()) == 4
+    assert len(sleepers()) >= 4
     job.kill()
     deadline = time.monotonic() + 5
     while sleepers() and time.monotonic() < deadline:

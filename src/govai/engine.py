@@ -7,7 +7,9 @@
    ``grade_id``, then by cell id when metadata was stripped) and any extra code cells.
 2. ``execute``: run it with nbclient (or papermill, for the runner) with errors allowed,
    per-cell timeouts that interrupt instead of aborting, so one failing cell costs only
-   its own points.
+   its own points. `govai grade` executes the same composed notebook with the same
+   semantics through :func:`govai.grading.judge.execute` instead: learner cells in a
+   sandboxed, pre-forked kernel and the master's tests outside it (see :mod:`govai.grade`).
 3. ``score``: nbgrader's own ``determine_grade`` on every graded cell, with the govai tags
    (exercise, objective, competencies, certification domains) carried from the master.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -190,22 +194,41 @@ class ExecutionLimits:
 
 def execute(nb: NotebookNode, cwd: Path, limits: ExecutionLimits | None = None,
             km: Any = None) -> NotebookNode:
-    """Execute with nbclient; failing cells record their error and execution goes on."""
+    """Execute with nbclient; failing cells record their error and execution goes on.
+
+    Without a given kernel manager, the kernel talks over Unix sockets in a private temporary
+    folder: TCP ports picked by several kernels starting at once can collide ("Address already
+    in use"), and a socket folder of its own keeps one submission's kernel apart from another's.
+    """
     from nbclient import NotebookClient
 
     lim = limits or ExecutionLimits()
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=lim.cell_timeout,
-        startup_timeout=lim.startup_timeout,
-        kernel_name=lim.kernel_name,
-        allow_errors=True,
-        interrupt_on_timeout=True,
-        record_timing=True,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute()
+
+    def run(manager: Any) -> None:
+        NotebookClient(
+            nb,
+            km=manager,
+            timeout=lim.cell_timeout,
+            startup_timeout=lim.startup_timeout,
+            kernel_name=lim.kernel_name,
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            record_timing=True,
+            resources={"metadata": {"path": str(cwd)}},
+        ).execute()
+
+    if km is not None:
+        run(km)
+        return nb
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="govai-k-") as sockets:
+        manager = KernelManager(kernel_name=lim.kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
+        try:
+            run(manager)
+        finally:
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
     return nb
 
 
