@@ -36,6 +36,7 @@ class JudgeLimits:
     cell_timeout: float = 120.0
     interrupt_grace: float = 3.0
     max_restarts: int = 3
+    submission_budget: float | None = None     # seconds for the whole notebook (default 10 × cell_timeout)
 
 
 class KernelLost(Exception):
@@ -96,6 +97,10 @@ class LearnerKernel:
         self.job: Job | None = None
         self.broken: str | None = None
         self.side_outputs: list[NotebookNode] | None = None   # outputs of proxied calls go here
+        import time
+
+        budget = limits.submission_budget or 10 * limits.cell_timeout
+        self.deadline = time.monotonic() + budget
 
     def close(self) -> None:
         if self.job is not None:
@@ -130,8 +135,16 @@ class LearnerKernel:
         return self.job
 
     def _request(self, msg: dict[str, Any], timeout: float) -> dict[str, Any]:
+        import time
+
         job = self.job
         assert job is not None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self._drop()
+            self.broken = "已超過整份作業的執行時間上限，其餘儲存格不再執行"
+            raise KernelLost(self.broken, timed_out=True)
+        timeout = min(timeout, left)
         try:
             return job.request(msg, timeout)
         except TimeoutError:
