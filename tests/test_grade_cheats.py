@@ -148,12 +148,18 @@ def test_broken_notebooks_are_reported_and_the_batch_goes_on(tmp_path: Path, cap
     nokernel.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "不存在", "language": "python"}
     samples.write_submission(course, "nokernel", h.M1, nokernel)
     (course / "submitted" / "missing" / h.M1).mkdir(parents=True)
+    # symbolic links to the master (solutions and hidden tests) or elsewhere are not followed
+    linked = course / "submitted" / "linker" / h.M1
+    linked.mkdir(parents=True)
+    (linked / f"{h.M1}.ipynb").symlink_to(course / "source" / h.M1 / f"{h.M1}.ipynb")
+    (linked / "secret.txt").symlink_to(course / "gradebook.db")
 
     code = main(["grade", h.M1, "--course", str(course), "--no-progress", "--timeout", "20"])
     printed = capsys.readouterr().out
     assert code == 1
     totals = h.totals(h.sqlite(course), h.M1)
-    assert totals == {"ok": 23.0, "v3": 23.0, "stripped": 23.0, "nokernel": 23.0, "missing": 0.0}
+    assert totals == {"ok": 23.0, "v3": 23.0, "stripped": 23.0, "nokernel": 23.0, "missing": 0.0, "linker": 0.0}
+    assert not (course / "autograded" / "linker" / h.M1 / "secret.txt").exists()
     lines = {line.split()[0]: line for line in printed.splitlines() if line.strip()}
     assert "不是有效的 JSON" in lines["badjson"] and "submitted/badjson/module1_literacy/module1_literacy.ipynb" in lines["badjson"]
     assert "檔案是空的" in lines["empty"] and "失敗 failed" in lines["empty"]

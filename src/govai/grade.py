@@ -99,14 +99,23 @@ def default_course() -> Path:
 
 
 def _files_under(root: Path) -> dict[str, bytes]:
+    """Regular files under ``root``; symbolic links are never followed (a submission could point one at
+    the master notebook, the gradebook or another learner's work, which the grader can read)."""
     out: dict[str, bytes] = {}
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return out
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if p.is_file() and not any(part.startswith(".") for part in rel.parts) \
-                and "__pycache__" not in rel.parts:
-            out[rel.as_posix()] = p.read_bytes()
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__"
+                             and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            p = here / name
+            if name.startswith(".") or p.is_symlink() or not p.is_file():
+                continue
+            if real_root not in p.resolve().parents:
+                continue
+            out[p.relative_to(root).as_posix()] = p.read_bytes()
     return out
 
 
@@ -166,7 +175,7 @@ def find_submissions(course: Path, assignment: str, master_names: list[str], mas
         return subs
     source_files = {k: v for k, v in _files_under(course / "source" / assignment).items()
                     if not k.endswith(".ipynb")}
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
         student = student_dir.name
         if students and student not in students:
             continue
