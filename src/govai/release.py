@@ -1,7 +1,7 @@
 """`govai release`: student versions in release/ from the instructor masters in source/.
 
-It runs nbgrader's own ``generate_assignment`` (solutions and hidden tests removed,
-checksums computed) in a throw-away course folder, so the repository never holds a
+It runs nbgrader's own ``generate_assignment`` through its Python API (solutions and hidden
+tests removed, checksums computed) in a throw-away course folder, so the repository never holds a
 gradebook, then writes release/ with outputs stripped. ``--check`` regenerates and
 compares, failing when release/ is stale: CI runs it.
 """
@@ -13,7 +13,6 @@ import filecmp
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -50,18 +49,33 @@ def _normalise(path: Path) -> str:
 
 
 def generate(root: Path, names: list[str], out: Path) -> None:
-    """Generate the student versions of ``names`` into ``out/<name>/``."""
+    """Generate the student versions of ``names`` into ``out/<name>/``.
+
+    nbgrader's own API runs in this process, in a throw-away copy of the course: one import of
+    nbgrader and one gradebook for all assignments, instead of an interpreter per assignment.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
     with tempfile.TemporaryDirectory(prefix="govai-release-") as tmp:
         course = Path(tmp)
         shutil.copytree(root / "source", course / "source")
+        config = Config()
         if (root / "nbgrader_config.py").exists():
             shutil.copy(root / "nbgrader_config.py", course / "nbgrader_config.py")
-        cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", "--force",
-               f"--CourseDirectory.root={course}", f"--db=sqlite:///{course}/gradebook.db", "--log-level=WARN"]
+            config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+        config.CourseDirectory.root = str(course)
+        config.CourseDirectory.db_url = f"sqlite:///{course}/gradebook.db"
+        config.Exchange.root = str(course / "exchange")
+        os.environ["PATH"] = nbgrader_env()["PATH"]   # nbgrader creates the gradebook with `alembic`
+        api = NbGraderAPI(config=config)
         for name in names:
-            proc = subprocess.run([*cmd, name], env=nbgrader_env(), capture_output=True, text=True, cwd=course)
-            if proc.returncode != 0:
-                raise RuntimeError(f"nbgrader generate_assignment {name} 失敗 / failed:\n{proc.stdout}\n{proc.stderr}")
+            result = api.generate_assignment(name, force=True)
+            if not result["success"]:
+                raise RuntimeError(f"nbgrader generate_assignment {name} 失敗 / failed:\n{result.get('error')}\n"
+                                   f"{result.get('log', '')}")
+        for name in names:
             target = out / name
             if target.exists():
                 shutil.rmtree(target)
