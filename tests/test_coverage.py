@@ -56,3 +56,14 @@ def test_unknown_tags_are_reported(tmp_path: Path) -> None:
     rep = coverage.coverage(src=tmp_path / "source")
     assert rep["unknown_domain_tags"] == ["no-such-cert/D9"]
     assert "no-such-cert/D9" in coverage.format_table(rep)
+
+
+@pytest.mark.parametrize("route", ["A", "B", "C"])
+def test_every_active_certification_of_each_route_is_evidenced(route: str) -> None:
+    """The content issues are done when graded items cover every domain of the route's active certifications."""
+    report = coverage.coverage(route)
+    assert coverage.failing(report) == []
+    # and the course really has items: the route's own certifications list evidence for each domain
+    # (route A's own certification is still planned; it is a target all the same)
+    own = [c for c in report["certifications"] if route in c["routes"] and c["status"] in ("active", "planned")]
+    assert own and all(d["items"] for c in own for d in c["domains"])
