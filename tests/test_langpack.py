@@ -145,7 +145,7 @@ def test_provenance_records_every_string(built) -> None:
     assert jl["official"] >= 500 and jl["converted"] > 1000 and jl["glossary"] >= 8
     # The zh_CN original is kept beside each converted string, for translators.
     entry = record["messages"]["jupyterlab"]["Clear Cell Output"]
-    assert entry["source"] == "converted" and entry["zh_CN"] == "清除单元格输出"
+    assert entry["source"] == "converted" and entry["zh_CN"] == "清除\u5355元格\u8f93出"
     assert "單元格→儲存格" in entry["terms"]
     assert (built.tree / "provenance.json").is_file()  # shipped inside the pack too
 
@@ -200,7 +200,7 @@ def test_official_beats_glossary_and_glossary_beats_conversion() -> None:
                   GlossaryMessage("jupyterlab", "menu", "Help", "說明")),
     )
     official = _catalog({"menu\x04File": ["文件夾"], "Empty": [""]})
-    simplified = _catalog({"menu\x04File": ["文件"], "menu\x04Help": ["帮助"], "Cell": ["单元格"],
+    simplified = _catalog({"menu\x04File": ["文件"], "menu\x04Help": ["\u5e2e助"], "Cell": ["\u5355元格"],
                            "Empty": ["空"]})
     merged = merge_domain("jupyterlab", official, simplified, glossary, Converter())
     assert merged.messages["menu\x04File"] == ["文件夾"]  # the human translation, even if odd
@@ -208,7 +208,7 @@ def test_official_beats_glossary_and_glossary_beats_conversion() -> None:
     assert merged.messages["menu\x04Help"] == ["說明"]
     assert merged.provenance["menu\x04Help"]["source"] == "glossary"
     assert merged.messages["Cell"] == ["儲存格"]
-    assert merged.provenance["Cell"] == {"source": "converted", "terms": ["單元格→儲存格"], "zh_CN": "单元格"}
+    assert merged.provenance["Cell"] == {"source": "converted", "terms": ["單元格→儲存格"], "zh_CN": "\u5355元格"}
     # An empty official string is "not translated": the converted one fills it.
     assert merged.messages["Empty"] == ["空"] and merged.provenance["Empty"]["source"] == "converted"
 

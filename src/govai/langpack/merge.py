@@ -160,7 +160,7 @@ class Converter:
     def fix_stray_simplified(self, text: str) -> str:
         """Replace only the Simplified-only characters of an otherwise Traditional string.
 
-        The official zh_TW pack has a few (删除 for 刪除); converting whole human translations
+        The official zh_TW pack has a few (the Simplified U+5220 in place of 刪 in 刪除); converting whole human translations
         could reword them, so each offending character is converted on its own.
         """
         return "".join(self._chars.convert(ch) if is_simplified_only(ch) else ch for ch in text)
