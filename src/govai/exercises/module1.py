@@ -63,6 +63,8 @@ class RedactForPrompt(Problem):
         (("請回電 0912-345-678 謝謝",), "請回電 [手機] 謝謝"),
         (("聯絡 0987654321 或 0911222333",), "聯絡 [手機] 或 [手機]"),
         (("本案無個資",), "本案無個資"),
+        # Only 09-prefixed mobile numbers: landlines and case numbers stay as they are.
+        (("市話 02-2720-8889，案號 1130012345",), "市話 02-2720-8889，案號 1130012345"),
     )
 
     @staticmethod
@@ -125,6 +127,9 @@ class RuleRouter(Problem):
         (("想申請長照服務",), "社福"),
         (("育兒津貼何時撥款",), "社福"),
         (("路燈不亮很危險",), "其他"),
+        (("想申請房屋修繕補助",), "社福"),
+        # 依序判斷: a text with keywords of two categories goes to the first rule that matches.
+        (("公車站旁的垃圾沒人清",), "環保"),
     )
 
     @staticmethod
