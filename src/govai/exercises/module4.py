@@ -139,9 +139,10 @@ class ValidTaiwanId(Problem):
         "    return sum(d * w for d, w in zip(digits, weights)) % 10 == 0\n```"
     )
     _cases = (
-        (("A123456789",), True), (("F222333444",), True), (("Y246813578",), True), (("W100000009",), _valid_id("W100000009")),
+        (("A123456789",), True), (("F222333444",), True), (("Y246813578",), True), (("W100000001",), True),
         (("A123456788",), False), (("A323456789",), False), (("a123456789",), False), (("A12345678",), False),
-        (("I100000006",), _valid_id("I100000006")),
+        # I=34, O=35, W=32 are out of alphabetical order: an alphabetical table (I=18) rejects I100000003.
+        (("I100000003",), True), (("I100000006",), False),
     )
     _correct = staticmethod(_valid_id)
 
@@ -215,7 +216,7 @@ class InjectionMessages(Problem):
     _expected = frozenset({"M003", "M006", "M009", "M011", "M014"})
     _hints = (
         "提示注入的特徵：要求 AI「忽略先前指示」、切換成管理員或特殊模式、揭露系統提示詞或內部設定、把留言當成最高指令。",
-        "也要注意間接注入：留言要求 AI 處理（例如翻譯）一段本身含有指令的文字。一共有 5 則。",
+        "也要注意藏在待處理內容裡的指令：留言要求 AI 處理（例如翻譯）一段本身含有指令的文字。一共有 5 則。",
     )
     _solution = '```python\ninjection_ids = {"M003", "M006", "M009", "M011", "M014"}\n```'
     _correct = {"M003", "M006", "M009", "M011", "M014"}
@@ -230,7 +231,7 @@ class InjectionMessages(Problem):
         if extra:
             raise Mismatch(f"有 {len(extra)} 則留言只是一般詢問或含個資，不是提示注入。個資是另一種風險。")
         if missing:
-            raise Mismatch(f"還漏了 {len(missing)} 則。提示：間接注入藏在請 AI 處理的文字裡。")
+            raise Mismatch(f"還漏了 {len(missing)} 則。提示：指令也可能藏在請 AI 處理（例如翻譯）的文字裡。")
 
 
 class ChatbotRiskSources(Problem):
