@@ -142,7 +142,7 @@ class CountDuplicates(Problem):
         "`df.duplicated()` 對每一列回傳 True／False（第一次出現的列為 False）。",
         "把它加總：`int(df.duplicated().sum())`。",
     )
-    _solution = "```python\nn_duplicates = int(petitions.duplicated().sum())\n```"
+    _solution = "```python\nn_duplicates = int(raw.duplicated().sum())\n```"
     _correct = 18
     _wrong = 36   # counts both copies (keep=False)
 
