@@ -56,7 +56,7 @@ class CodeReview(Problem):
         if any(type(x) is not int or not 1 <= x <= 7 for x in lines):
             raise Mismatch("請填 1～7 的行號（整數）。")
         if len(lines) < 4:
-            raise Mismatch("還有缺陷沒找到：想想「寫在程式碼裡的秘密」和「紀錄檔裡的個資」。")
+            raise Mismatch("還有缺陷沒找到：逐行對照四類問題（寫死的金鑰、字串拼接的 SQL、eval 執行輸入、紀錄檔裡的個資）。")
         same(lines, self._correct, what="有缺陷的行號")
 
 
