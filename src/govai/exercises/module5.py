@@ -282,7 +282,7 @@ class SmartKpis(Problem):
     domains = ("gov-ai-planning/P2", "gov-ai-planning/P3", "ipas-planner-basic/L12")
     _var = "good_kpis"
     _expected = frozenset({2, 4, 6})
-    _hints = ("好的 KPI 要說清楚：量什麼、從多少到多少（基準與目標值）、什麼時候之前。",)
+    _hints = ("好的 KPI 要說清楚：量什麼、目標值多少、什麼時候之前達成；有現況資料時也寫出基準（從多少到多少）。",)
     _solution = "```python\ngood_kpis = {2, 4, 6}\n```"
     _correct = {2, 4, 6}
     _wrong = {1, 2, 4, 6}
@@ -292,7 +292,7 @@ class SmartKpis(Problem):
         if any(type(x) is not int for x in good):
             raise Mismatch("集合裡放題號整數，例如 {1, 2}。")
         if set(good) != set(self._expected):
-            raise Mismatch("還不對：每一項都檢查是否有基準、目標值與期限。")
+            raise Mismatch("還不對：每一項都檢查是否說清楚量什麼、目標值與期限。")
 
 
 q1 = WeightedScore()
