@@ -143,7 +143,7 @@ class TaskSuitability(Problem):
     _var = "use_of"
     _hints = (
         "機密文書應由承辦人親自撰寫；AI 產出不得作為行政行為的唯一依據。",
-        "含個資的資料先去識別化；已公開的內容可以直接使用（產出仍要查核）。",
+        "含個資的資料先去識別化（內容若未公開，還要經機關同意）；已公開的內容可以直接使用（產出仍要查核）。",
     )
     _expected = {
         "把已公告的新聞稿改寫成長者易讀版": "可以使用",
@@ -286,7 +286,7 @@ def _srt_time(seconds: float) -> str:
 class SrtTime(Problem):
     id = "module8.srt_time"
     title = "字幕時間碼（SRT）"
-    objective = "能把秒數轉成 SRT 字幕的時間碼格式 HH:MM:SS,mmm，為宣導影片加上字幕。"
+    objective = "能把秒數轉成 SRT 字幕的時間碼格式 HH:MM:SS,mmm（毫秒四捨五入），為宣導影片加上字幕。"
     competencies = ("影音圖文", "流程自動")
     domains = ("iii-genai-art/N1", "nvidia-nca-genm/D3", "nvidia-nca-genm/D4")
     _var = "srt_time"
