@@ -131,7 +131,7 @@ class ScaleIterateStop(Problem):
     domains = ("gov-ai-planning/P1", "gov-ai-planning/P3", "ipas-planner-basic/L12")
     _var = "decisions"
     _expected = {"AI 客服": "修正", "公文摘要": "擴大", "違停影像辨識": "停止", "補助初審": "停止"}
-    _hints = ("規則：安全指標未達標 → 停止；否則 KPI 達標比例 ≥ 0.8 → 擴大；≥ 0.5 → 修正；其他 → 停止。",
+    _hints = ("規則：安全指標未達標 → 停止；否則一般 KPI（安全類以外）的達標比例 ≥ 0.8 → 擴大；≥ 0.5 → 修正；其他 → 停止。",
               "「補助初審」達標比例很高，但安全指標沒過：安全優先。")
     _solution = "```python\ndecisions = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
