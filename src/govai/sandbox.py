@@ -55,6 +55,16 @@ MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_RDONLY = 0x1
+MS_REMOUNT = 0x20
+MS_BIND = 0x1000
+# Fresh per-sandbox (/tmp, /home) and per-submission (/tmp, HOME) scratch mounts. The project itself
+# may live below one of them (a CI clone in /tmp, a checkout in /home/…): such runtime paths are also
+# bound at a stash under STASH and bound back, read-only, on top of every fresh scratch mount.
+SANDBOX_SCRATCH = ("/tmp", "/home")
+SUBMISSION_SCRATCH = ("/tmp", HOME)
+STASH = "/run/govai-runtime"
+RUNTIME_ENV = "GOVAI_SANDBOX_RUNTIME"
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 
@@ -315,16 +325,22 @@ class Sandbox:
         for d in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"):
             if os.path.exists(d):
                 args += ["--ro-bind", d, d] if not os.path.islink(d) else ["--symlink", os.readlink(d), d]
+        # Scratch first, runtime on top: a runtime path below /tmp or /home must stay visible.
+        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/home",
+                 "--dir", HOME, "--dir", "/dev/shm", "--chdir", "/home"]
         bound = self._bind_paths()
         made: set[Path] = set()
+        stashed: list[tuple[str, str]] = []
         for p in bound:
             for parent in reversed(p.parents):
                 if parent != Path("/") and parent not in made and not os.path.islink(parent):
                     made.add(parent)
                     args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", str(p), str(p)]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/home",
-                 "--dir", HOME, "--dir", "/dev/shm", "--chdir", "/home"]
+            if _below(p, SUBMISSION_SCRATCH):
+                stash = f"{STASH}/{len(stashed)}"
+                args += ["--ro-bind", str(p), stash]
+                stashed.append((stash, str(p)))
         # Anything secret that happens to lie under a bound path is covered.
         for h in self.hide:
             if any(h == b or b in h.parents for b in bound):
@@ -335,7 +351,8 @@ class Sandbox:
                  "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
                  "--setenv", "MKL_NUM_THREADS", "1", "--setenv", "NUMEXPR_MAX_THREADS", "1",
                  "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--setenv", "IPYTHONDIR", "/tmp/ipython",
-                 "--setenv", "NBGRADER_EXECUTION", "autograde"]
+                 "--setenv", "NBGRADER_EXECUTION", "autograde",
+                 "--setenv", RUNTIME_ENV, json.dumps(stashed)]
         return args
 
     def _zygote_cmd(self, fd: int) -> list[str]:
@@ -364,6 +381,22 @@ def _check(ret: int, what: str) -> None:
 def _mount(src: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
     _check(_c().mount(src.encode(), target.encode(), fstype.encode() if fstype else None, flags,
                       data.encode() if data else None), f"mount {target}")
+
+
+def _below(path: Path, roots: tuple[str, ...]) -> bool:
+    return any(path == Path(r) or Path(r) in path.parents for r in roots)
+
+
+def _rebind_runtime() -> None:
+    """Bind the stashed runtime paths back over the fresh scratch mounts, read-only.
+
+    The read-only remount must succeed: a writable bind would let a submission change the
+    grader's own interpreter and packages.
+    """
+    for stash, target in json.loads(os.environ.get(RUNTIME_ENV) or "[]"):
+        os.makedirs(target, exist_ok=True)
+        _mount(stash, target, None, MS_BIND | MS_REC, None)
+        _mount("none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
 
 
 def zygote_main(fd: int, preload: list[str]) -> None:
@@ -488,6 +521,7 @@ def _kernel_init(fd: int, uid: int | None, shell: Any) -> None:
     _mount("tmpfs", HOME, "tmpfs", MS_NOSUID | MS_NODEV, f"size={lim.scratch_bytes},mode=755{owner}")
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={lim.scratch_bytes},mode=1777")
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+    _rebind_runtime()
     os.chdir(HOME)
     for rel, b64 in setup.get("files", {}).items():
         path = Path(HOME, rel).resolve()
