@@ -72,7 +72,7 @@ class Route(_Model):
     duties: list[str]
     capabilities: list[str]
     competencies: list[str]
-    code_level: list[str]
+    lesson_style: list[str]   # the course's teaching approach for the route, not the guide's text
     summary: str
     path: list[PathStep]
     optional: list[PathStep] = []

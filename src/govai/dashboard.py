@@ -16,7 +16,8 @@ from govai import catalog as catalog_mod
 
 # The guide's audience per route: 政策專業同仁 → A, 資訊專業同仁 → B, 一般同仁 → C.
 ROLES: dict[str, str] = {"政策專業同仁": "A", "資訊專業同仁": "B", "一般同仁": "C"}
-# The guide's code levels per route: A and C No-code/Low-code, B Low-code/Pro-code.
+# The course's teaching approach per route (reference/routes.yaml lesson_style, not the guide's text):
+# A and C no-code/low-code first, B low-code/pro-code.
 BACKGROUNDS: dict[str, dict[str, int]] = {
     "No-code（不寫程式）": {"A": 1, "C": 1},
     "Low-code（會用試算表公式或簡單腳本）": {"A": 1, "B": 1, "C": 1},
@@ -63,7 +64,7 @@ def recommend(role: str | None, tasks: list[str] | tuple[str, ...] = (), backgro
     if chosen:
         reasons.append(f"你勾選的任務「{'、'.join(chosen)}」正是{r.role}的角色職責。")
     if background and route in BACKGROUNDS.get(background, {}):
-        reasons.append(f"此路線的技術程度為 {' / '.join(r.code_level)}，符合你的背景。")
+        reasons.append(f"本課程在此路線以 {' / '.join(r.lesson_style)} 的方式教學（課程設計，非指引原文），符合你的背景。")
     reasons.append(f"常見的擔心：{r.concern}")
     reasons.append(f"目標：{r.goal}（{r.summary}）")
     return Recommendation(route, scores, reasons, r.name, r.goal)

@@ -10,11 +10,26 @@ are walked element by element with the same rule.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 # ``bool`` is a subclass of ``int``; treat it as its own type so True is not 1.
 _NUMBER_TYPES = (int, float)
+
+
+def _is_number(value: Any) -> bool:
+    """int or float, or one of numpy's own scalar numbers (what sklearn and pandas hand back).
+
+    A numpy scalar class is a C type whose ``__float__`` a learner cannot patch; a Python
+    subclass of one (``__module__`` is then the learner's) is refused like any other impostor.
+    """
+    kind = type(value)
+    if kind in _NUMBER_TYPES:
+        return True
+    np = sys.modules.get("numpy")
+    return (np is not None and kind.__module__ == "numpy"
+            and issubclass(kind, (np.integer, np.floating)))
 
 
 class Mismatch(Exception):
@@ -36,8 +51,8 @@ def same(value: Any, expected: Any, *, rel_tol: float = 1e-6, abs_tol: float = 1
     """Raise Mismatch unless ``value`` equals ``expected`` with identical builtin types throughout."""
     exp_type = type(expected)
     if exp_type in _NUMBER_TYPES:
-        # An int answer to a float question is fine (3 vs 3.0); anything else is not a number.
-        if type(value) not in _NUMBER_TYPES:
+        # An int answer to a float question is fine (3 vs 3.0), and so is numpy's float64.
+        if not _is_number(value):
             raise Mismatch(f"{what}應該是數字，目前是 {_type_name(value)}。")
         if not math.isclose(float(value), float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
             raise Mismatch(f"{what}的數值不正確。")
