@@ -294,3 +294,203 @@ q2 = MaskPii()
 q3 = InjectionMessages()
 q4 = ChatbotRiskSources()
 q5 = MissingClauses()
+
+
+# -- 第 3 課：AI 服務採購與驗收 ------------------------------------------------------------------
+# Imports stay inside the functions below: this part is appended to the module, and an import
+# placed after code would break the import-at-top convention (ruff E402).
+
+# 驗收項目的比較方式：量測值與門檻的比較方向（門檻本身是教學假設，寫在 data/module4/acceptance_report.csv）。
+ACCEPTANCE_OPERATORS = ("≥", "≤")
+
+
+def z_value(level: float = 0.95) -> float:
+    """Two-sided critical value of the standard normal: z = NormalDist().inv_cdf(1 − (1 − level)/2)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - (1 - level) / 2)
+
+
+def ci_half_width(p: float, n: int, level: float = 0.95) -> float:
+    """Half-width of the normal-approximation (Wald) interval of a proportion: z·√(p(1−p)/n)."""
+    import math
+
+    return z_value(level) * math.sqrt(p * (1 - p) / n)
+
+
+def accuracy_ci(p: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """(lower, upper) of the Wald interval, clipped to [0, 1] because a proportion cannot leave it."""
+    half = ci_half_width(p, n, level)
+    return max(0.0, p - half), min(1.0, p + half)
+
+
+def sample_size(half_width: float, p: float, level: float = 0.95) -> int:
+    """Smallest n with z·√(p(1−p)/n) ≤ half_width, i.e. n = ⌈z²·p(1−p)/E²⌉."""
+    import math
+
+    return math.ceil(z_value(level) ** 2 * p * (1 - p) / half_width ** 2)
+
+
+def meets(value: float, operator: str, threshold: float) -> bool:
+    """Does a measured value satisfy its acceptance criterion (``≥`` or ``≤`` the threshold)?"""
+    if operator == "≥":
+        return value >= threshold
+    if operator == "≤":
+        return value <= threshold
+    raise ValueError(f"比較方式只能是 {'、'.join(ACCEPTANCE_OPERATORS)}，收到 {operator!r}")
+
+
+def ci_render(n: float, p: float = 0.90, target: float = 0.03) -> str:
+    """What the lesson's slider shows: the 95% interval of a measured accuracy ``p`` on ``n`` cases."""
+    n = int(n)
+    half = ci_half_width(p, n)
+    low, high = accuracy_ci(p, n)
+    verdict = (f"✅ 半寬不超過 {target:.2f}" if half <= target
+               else f"❌ 半寬超過 {target:.2f}，測試件數還不夠")
+    return (f"<p>測試 {n} 件、量到正確率 {p:.2f}：95% 信賴區間約 <b>{low:.3f} ～ {high:.3f}</b>"
+            f"（半寬 ±{half:.4f}）　{verdict}</p>"
+            f"<p>公式：半寬 = z × √(p(1−p)/n)，z = NormalDist().inv_cdf(0.975) ≈ {z_value():.4f}"
+            "（常態近似；件數很少或正確率接近 0 或 1 時不準）</p>")
+
+
+class UnsuitableClauses(Problem):
+    id = "module4.unsuitable_clauses"
+    title = "廠商版契約草案中的不適當條款"
+    objective = ("能依個人資料保護法第 4 條與施行細則第 8 條（委託機關監督）、資通安全管理法的委外監督規定"
+                 "與行政院生成式AI參考指引，找出廠商版 AI 服務契約中損及機關監督權或違反規範的條款。")
+    competencies = ("行政監理", "風險辨識")
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5", "ipas-planner-basic/L12")
+    _var = "unsuitable"
+    _expected = frozenset({"V02", "V04", "V06", "V08", "V11"})
+    _hints = (
+        "逐條問：這一條是否讓廠商把資料用在委託目的以外、讓機關看不到或管不到（日誌、模型變更）、"
+        "或讓契約結束後資料與成果留在廠商手上？",
+        "別漏了成果的權利歸屬：如果機關在契約結束後不能再使用 AI 產出，就無法移轉給下一家廠商。一共有 5 條。",
+    )
+    _solution = '```python\nunsuitable = {"V02", "V04", "V06", "V08", "V11"}\n```'
+    _correct = {"V02", "V04", "V06", "V08", "V11"}
+    _wrong = {"V02", "V04", "V06", "V08"}
+
+    def _check(self, unsuitable: Any) -> None:
+        expect_type(unsuitable, set, "unsuitable")
+        if any(type(x) is not str for x in unsuitable):
+            raise Mismatch("集合裡的元素要是條款代號字串，例如 \"V01\"。")
+        extra = {x for x in unsuitable if x not in self._expected}
+        missing = [x for x in self._expected if x not in unsuitable]
+        if extra:
+            raise Mismatch(f"有 {len(extra)} 條其實是機關應該要求（或可以接受）的條款，不是不適當的條款。")
+        if missing:
+            raise Mismatch(f"還漏了 {len(missing)} 條。再看看模型更新、日誌查閱、契約結束後的資料與產出權利。")
+
+
+class AcceptanceDecision(Problem):
+    id = "module4.acceptance_decision"
+    title = "依驗收測試報告判定通過與否"
+    objective = "能依契約的量化驗收標準逐項比對測試報告，找出未達標的項目並作出通過或不通過的驗收判定。"
+    competencies = ("行政監理", "風險辨識")
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5", "ipas-planner-basic/L12")
+    _var = ("failed_items", "accepted")
+    _expected = frozenset({"A2", "A5"})
+    _hints = (
+        "只看「驗收回合」為「複驗」的 5 列，逐列比較「量測值」與「門檻」，注意「比較」欄是 ≥ 還是 ≤。",
+        "可以用 `ex.meets(量測值, 比較, 門檻)` 逐列判斷；任何一項未達標，驗收就不通過。",
+    )
+    _solution = (
+        "```python\nretest = report[report['驗收回合'] == '複驗']\n"
+        "failed_items = {r.項目代號 for r in retest.itertuples() if not ex.meets(r.量測值, r.比較, r.門檻)}\n"
+        "accepted = len(failed_items) == 0\n```"
+    )
+    _correct = ({"A2", "A5"}, False)
+    # Reads only the measured rates and forgets that the test set itself was too small.
+    _wrong = ({"A5"}, False)
+    _blank = (None, None)
+
+    def _check(self, failed_items: Any, accepted: Any) -> None:
+        expect_type(failed_items, set, "failed_items")
+        if any(type(x) is not str for x in failed_items):
+            raise Mismatch("failed_items 的元素要是項目代號字串，例如 \"A1\"。")
+        expect_type(accepted, bool, "accepted")
+        extra = {x for x in failed_items if x not in self._expected}
+        missing = [x for x in self._expected if x not in failed_items]
+        if extra:
+            raise Mismatch(f"有 {len(extra)} 項其實達標了：再確認比較方向（≥ 或 ≤）與是否看的是「複驗」那幾列。")
+        if missing:
+            raise Mismatch(f"還漏了 {len(missing)} 項未達標。正確率看起來夠高時，也要看它是用多少件測出來的。")
+        if accepted is not False:
+            raise Mismatch("有項目未達標時，驗收判定應該是什麼？驗收標準是每一項都要達標。")
+
+
+class AcceptanceSampleSize(Problem):
+    id = "module4.acceptance_sample_size"
+    title = "驗收測試需要多少件"
+    objective = ("能用信賴區間說明驗收測試件數與量測精確度的關係，"
+                 "並計算達到指定精確度所需的最少測試件數，寫進驗收規格。")
+    competencies = ("行政監理", "風險辨識")
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5", "ipas-planner-basic/L12")
+    _var = "n_needed"
+    _hints = (
+        "公式：n = z² × p(1−p) ÷ E²，其中 z = NormalDist().inv_cdf(0.975)、p = 0.90、E = 0.03。",
+        "件數必須是整數，而且要「至少」達到精確度：算出來有小數時要無條件進位（`math.ceil`）。"
+        "也可以拖動上面的滑桿，找半寬第一次不超過 0.03 的件數。",
+    )
+    _solution = (
+        "```python\nimport math\nfrom statistics import NormalDist\n\nz = NormalDist().inv_cdf(0.975)\n"
+        "n_needed = math.ceil(z**2 * 0.90 * (1 - 0.90) / 0.03**2)\n```"
+    )
+    _correct = 385
+    # Rounded down: 384 cases give a half-width just above 0.03.
+    _wrong = 384
+
+    def _check(self, n_needed: Any) -> None:
+        if type(n_needed) is float and float(n_needed).is_integer():
+            raise Mismatch("件數要用整數（int），例如 `int(...)` 或 `math.ceil(...)` 的結果。")
+        expect_type(n_needed, int, "n_needed")
+        expected = sample_size(0.03, 0.90)
+        if n_needed == expected - 1:
+            raise Mismatch("很接近了，但這個件數的半寬還略大於 0.03：有小數時要無條件進位。")
+        if n_needed > expected:
+            raise Mismatch("這個件數夠用，但不是「最少」需要的件數；多測雖然更精確，也增加驗收成本。")
+        same(n_needed, expected, what="最少測試件數")
+
+
+class ClauseBasis(Problem):
+    id = "module4.clause_basis"
+    title = "契約要求的法令與指引依據"
+    objective = "能說明 AI 服務契約的各項要求分別出自個人資料保護法、資通安全管理法或行政院生成式AI參考指引。"
+    competencies = ("行政監理", "風險辨識")
+    domains = ("gov-ai-planning/P3", "ipas-planner-basic/L12", "aws-aif-c01/D5")
+    _var = "clause_basis"
+    BASES = ("個人資料保護法", "資通安全管理法", "行政院生成式AI參考指引")
+    _expected = {
+        "受託廠商只能在機關指示的範圍內處理民眾個人資料，契約終止時返還並刪除": "個人資料保護法",
+        "委外前評估廠商的資安專業能力，履約期間監督其資通安全維護情形": "資通安全管理法",
+        "同仁不得把含個人資料的陳情內容輸入未經機關核可的生成式 AI 工具": "行政院生成式AI參考指引",
+        "AI 分案結果只是建議，由承辦人確認並負最後判斷責任": "行政院生成式AI參考指引",
+    }
+    _hints = (
+        "個人資料保護法管「個人資料的蒐集、處理、利用」（含委託他人時的監督）；"
+        "資通安全管理法管「資通系統與資通服務的安全」（含委外的選任與監督）；"
+        "行政院生成式AI參考指引管「公務人員怎麼使用生成式 AI」。",
+    )
+    _solution = "```python\nclause_basis = " + repr(_expected) + "\n```"
+    _correct = dict(_expected)
+    _wrong = {**_expected, "受託廠商只能在機關指示的範圍內處理民眾個人資料，契約終止時返還並刪除": "資通安全管理法"}
+
+    def _check(self, clause_basis: Any) -> None:
+        expect_type(clause_basis, dict, "clause_basis")
+        missing = [k for k in self._expected if k not in clause_basis]
+        if missing:
+            raise Mismatch(f"還缺 {len(missing)} 項要求的依據。")
+        for v in clause_basis.values():
+            if type(v) is not str or v not in self.BASES:
+                raise Mismatch("每個值都要是下列之一的完整名稱：" + "、".join(self.BASES))
+        wrong = [k for k, v in self._expected.items() if clause_basis[k] != v]
+        if wrong:
+            raise Mismatch(f"有 {len(wrong)} 項的依據不對。問問自己：這項要求保護的是個人資料、系統安全，還是同仁使用 AI 的方式？")
+
+
+# Numbered in the order lesson 3 asks them: basis → clauses → sample size → decision.
+q6 = ClauseBasis()
+q7 = UnsuitableClauses()
+q8 = AcceptanceSampleSize()
+q9 = AcceptanceDecision()
