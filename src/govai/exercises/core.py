@@ -192,3 +192,21 @@ def check_function_cases(func: Any, cases: Sequence[tuple[tuple[Any, ...], Any]]
         except Mismatch as exc:
             shown = ", ".join(repr(a)[:60] for a in args)
             raise Mismatch(f"輸入 ({shown}) 時，{exc}") from None
+
+
+def check_code_set(value: Any, expected: set[str], name: str, example: str,
+                   too_many: str, too_few: str) -> None:
+    """A set of item codes (case, clause or test ids): exact type, string codes, nothing extra, nothing missing.
+
+    ``too_many`` and ``too_few`` may use ``{n}`` for how many codes are extra or missing; the
+    messages say how many, never which, so feedback does not give the answer away.
+    """
+    expect_type(value, set, name)
+    if any(type(x) is not str for x in value):
+        raise Mismatch(f"{name} 的元素要是代號字串，例如 \"{example}\"。")
+    extra = [x for x in value if x not in expected]
+    missing = [x for x in expected if x not in value]
+    if extra:
+        raise Mismatch(too_many.format(n=len(extra)))
+    if missing:
+        raise Mismatch(too_few.format(n=len(missing)))

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type, same
+from govai.exercises.core import Mismatch, Problem, check_code_set, check_function_cases, expect_type, same
 
 # 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
 SEVEN_PRINCIPLES = (
@@ -223,15 +223,9 @@ class InjectionMessages(Problem):
     _wrong = {"M003", "M006", "M009", "M014", "M002"}
 
     def _check(self, ids: Any) -> None:
-        expect_type(ids, set, "injection_ids")
-        if any(type(x) is not str for x in ids):
-            raise Mismatch("集合裡的元素要是案件編號字串，例如 \"M003\"。")
-        extra = {x for x in ids if x not in self._expected}
-        missing = [x for x in self._expected if x not in ids]
-        if extra:
-            raise Mismatch(f"有 {len(extra)} 則留言只是一般詢問或含個資，不是提示注入。個資是另一種風險。")
-        if missing:
-            raise Mismatch(f"還漏了 {len(missing)} 則。提示：指令也可能藏在請 AI 處理（例如翻譯）的文字裡。")
+        check_code_set(ids, self._expected, "injection_ids", "M003",
+                       "有 {n} 則留言只是一般詢問或含個資，不是提示注入。個資是另一種風險。",
+                       "還漏了 {n} 則。提示：指令也可能藏在請 AI 處理（例如翻譯）的文字裡。")
 
 
 class ChatbotRiskSources(Problem):
@@ -372,15 +366,9 @@ class UnsuitableClauses(Problem):
     _wrong = {"V02", "V04", "V06", "V08"}
 
     def _check(self, unsuitable: Any) -> None:
-        expect_type(unsuitable, set, "unsuitable")
-        if any(type(x) is not str for x in unsuitable):
-            raise Mismatch("集合裡的元素要是條款代號字串，例如 \"V01\"。")
-        extra = {x for x in unsuitable if x not in self._expected}
-        missing = [x for x in self._expected if x not in unsuitable]
-        if extra:
-            raise Mismatch(f"有 {len(extra)} 條其實是機關應該要求（或可以接受）的條款，不是不適當的條款。")
-        if missing:
-            raise Mismatch(f"還漏了 {len(missing)} 條。再看看模型更新、日誌查閱、契約結束後的資料與產出權利。")
+        check_code_set(unsuitable, self._expected, "unsuitable", "V01",
+                       "有 {n} 條其實是機關應該要求（或可以接受）的條款，不是不適當的條款。",
+                       "還漏了 {n} 條。再看看模型更新、日誌查閱、契約結束後的資料與產出權利。")
 
 
 class AcceptanceDecision(Problem):
@@ -406,16 +394,10 @@ class AcceptanceDecision(Problem):
     _blank = (None, None)
 
     def _check(self, failed_items: Any, accepted: Any) -> None:
-        expect_type(failed_items, set, "failed_items")
-        if any(type(x) is not str for x in failed_items):
-            raise Mismatch("failed_items 的元素要是項目代號字串，例如 \"A1\"。")
         expect_type(accepted, bool, "accepted")
-        extra = {x for x in failed_items if x not in self._expected}
-        missing = [x for x in self._expected if x not in failed_items]
-        if extra:
-            raise Mismatch(f"有 {len(extra)} 項其實達標了：再確認比較方向（≥ 或 ≤）與是否看的是「複驗」那幾列。")
-        if missing:
-            raise Mismatch(f"還漏了 {len(missing)} 項未達標。正確率看起來夠高時，也要看它是用多少件測出來的。")
+        check_code_set(failed_items, self._expected, "failed_items", "A1",
+                       "有 {n} 項其實達標了：再確認比較方向（≥ 或 ≤）與是否看的是「複驗」那幾列。",
+                       "還漏了 {n} 項未達標。正確率看起來夠高時，也要看它是用多少件測出來的。")
         if accepted is not False:
             raise Mismatch("有項目未達標時，驗收判定應該是什麼？驗收標準是每一項都要達標。")
 
