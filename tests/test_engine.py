@@ -98,8 +98,11 @@ def test_missing_answer_becomes_a_failing_stub(master, honest) -> None:
 
 @pytest.mark.slow
 def test_tampered_submission_scores_like_master(master, honest) -> None:
+    from govai.mutations import first_wrong_answers
+
+    wrong = first_wrong_answers(master)
     for gid in ("q1_is_ai", "q4_allowed"):
-        _cell(honest, gid).source = _cell(master, gid).metadata["govai"]["wrong_answer"]
+        _cell(honest, gid).source = wrong[gid]
     for gid in ("q1_is_ai_test", "q4_allowed_test"):
         _cell(honest, gid).source = "pass"
         _cell(honest, gid).metadata.nbgrader["points"] = 50

@@ -3,9 +3,10 @@
 The .ipynb files are the source of truth (instructors may edit them in JupyterLab's
 Create Assignment panel); these helpers only make writing them by script less
 error-prone. A graded item is a solution cell plus a locked test cell whose
-``metadata.govai`` carries the learning objective and the competencies and
-certification domains it evidences; the solution cell's ``metadata.govai.wrong_answer``
-holds a known-wrong answer that the test suite proves fails.
+``metadata.govai`` carries the learning objective, the competencies and certification
+domains it evidences (each with a reason) and its mutation suite: plausible wrong answers
+that must score 0 and alternative right answers that must score full (:mod:`govai.mutations`;
+the assessment standard in CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -45,27 +46,39 @@ def readonly(source: str, grade_id: str, markdown: bool = False) -> NotebookNode
     return cell
 
 
-def solution(grade_id: str, source: str, wrong_answer: str) -> NotebookNode:
+def solution(grade_id: str, source: str) -> NotebookNode:
     """An answer cell. ``source`` holds ``### BEGIN SOLUTION`` … ``### END SOLUTION``."""
     if "### BEGIN SOLUTION" not in source:
         raise ValueError(f"{grade_id}: solution cell needs ### BEGIN SOLUTION / ### END SOLUTION")
     cell = code(source)
     cell.metadata["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3,
                                  "solution": True, "task": False}
-    cell.metadata["govai"] = {"wrong_answer": wrong_answer.strip("\n")}
     return cell
 
 
+def mutation(why: str, source: str | dict[str, str]) -> dict[str, object]:
+    """One entry of a mutation suite: why it is wrong (or right), and the solution cell's new source."""
+    return {"why": why, "source": source.strip("\n") if isinstance(source, str) else source}
+
+
 def tests(grade_id: str, points: float, source: str, *, exercise: str, objective: str,
-          competencies: list[str], domains: list[str]) -> NotebookNode:
+          competencies: list[str], domains: list[str], domain_reasons: dict[str, str] | None = None,
+          wrong: list[dict[str, object]] | None = None, right: list[dict[str, object]] | None = None,
+          solution: str | None = None, practised_by: list[str] | None = None) -> NotebookNode:
     """A locked autograder test cell; hidden tests go between ### BEGIN/END HIDDEN TESTS."""
     cell = code(source)
     cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": points,
                                  "schema_version": 3, "solution": False, "task": False}
     cell.metadata["editable"] = False
     cell.metadata["deletable"] = False
-    cell.metadata["govai"] = {"exercise": exercise, "objective": objective,
-                              "competencies": competencies, "domains": domains}
+    meta: dict[str, object] = {"exercise": exercise, "objective": objective, "competencies": competencies,
+                               "domains": domains, "domain_reasons": dict(domain_reasons or {}),
+                               "mutations": {"wrong": list(wrong or []), "right": list(right or [])}}
+    if solution:
+        meta["solution"] = solution
+    if practised_by:
+        meta["practised_by"] = list(practised_by)
+    cell.metadata["govai"] = meta
     return cell
 
 

@@ -134,6 +134,9 @@ class Domain(_Model):
     weight_range: tuple[Fraction, Fraction] | None = None
     competencies: list[str] = Field(min_length=1)
     source: str
+    # For a retired certification: the successor's published blueprint has the same domain
+    # (../shared/facts/certifications.md), so evidence for it still prepares for a live exam.
+    successor_keeps: bool = False
 
     @model_validator(mode="after")
     def _range_ordered(self) -> Domain:

@@ -4,7 +4,7 @@
    levels. Their notebooks start from the student versions in ``release/`` (or, for a track whose
    release is not generated yet, from the master with solutions cleared) and are filled from the
    masters in ``source/``: a 'right' item gets the solution, a 'wrong' one the solution cell's
-   ``metadata.govai.wrong_answer``, a 'skipped' one keeps the release stub. Works with whatever
+   first wrong answer of the item's mutation suite, a 'skipped' one keeps the release stub. Works with whatever
    tracks exist in ``source/`` today.
 2. Writes a synthetic progress store (attempts and hints per exercise).
 3. Runs every learner through the runner (``govai.run``), in parallel, with a progress bar, into
@@ -101,7 +101,10 @@ def fill_notebook(master: Any, release_nb: Any | None, learner: SyntheticLearner
                 cell.source = stub_source(cell.source)
                 cell.metadata.pop("govai", None)
     nb = copy.deepcopy(release_nb)
+    from govai.mutations import first_wrong_answers
+
     masters_by_gid = {engine.grade_id(c): c for c in master.cells if engine.is_solution(c)}
+    wrong_answers = first_wrong_answers(master)
     choices: dict[str, str] = {}
     for cell in nb.cells:
         gid = engine.grade_id(cell)
@@ -109,7 +112,7 @@ def fill_notebook(master: Any, release_nb: Any | None, learner: SyntheticLearner
             continue
         mcell = masters_by_gid[gid]
         choice = choose(learner, gid, seed)
-        wrong = (mcell.metadata.get("govai") or {}).get("wrong_answer")
+        wrong = wrong_answers.get(gid)
         if choice == "wrong" and not wrong:
             choice = "skip"
         if choice == "right":

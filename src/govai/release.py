@@ -20,6 +20,10 @@ from pathlib import Path
 from govai.paths import repo_root
 
 
+# Keys of a cell's ``metadata.govai`` that never reach learners.
+INSTRUCTOR_ONLY = ("wrong_answer", "mutations", "solution")
+
+
 def assignments(root: Path) -> list[str]:
     src = root / "source"
     return sorted(p.name for p in src.iterdir() if p.is_dir() and not p.name.startswith(".")) if src.exists() else []
@@ -40,9 +44,10 @@ def _normalise(path: Path) -> str:
             cell["outputs"], cell["execution_count"] = [], None
         meta = cell.get("metadata", {})
         meta.pop("execution", None)
-        # The known-wrong answer is for the test suite, not a clue for learners.
+        # Wrong and alternative answers are for the test suite, not clues for learners.
         if isinstance(meta.get("govai"), dict):
-            meta["govai"].pop("wrong_answer", None)
+            for key in INSTRUCTOR_ONLY:
+                meta["govai"].pop(key, None)
             if not meta["govai"]:
                 del meta["govai"]
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -2,6 +2,9 @@
 
 `nbgrader validate --invert` exits 0 even when validation fails (nbgrader #1908), so this
 reads the verdict from nbgrader's Python API instead of the exit code.
+
+``--mutations`` runs every graded item's mutation suite (:mod:`govai.mutations`) through the
+grader's own execution path and prints, per assignment, ``wrong rejected a/b, right accepted c/d``.
 """
 
 from __future__ import annotations
@@ -44,10 +47,17 @@ def validate_release(path: Path) -> Verdict:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("assignment", nargs="*", help="作業名稱（預設全部） / assignments (default: all)")
     parser.add_argument("--root", type=Path, default=None, help="課程根目錄 / course root")
+    parser.add_argument("--mutations", action="store_true",
+                        help="執行每題的錯誤答案與替代正解（須分別得 0 分與滿分） / run every item's mutation suite")
+    parser.add_argument("--workers", type=int, default=2, help="平行工作數 / parallel workers (with --mutations)")
 
 
 def run(args: argparse.Namespace) -> int:
     root = args.root or repo_root()
+    if args.mutations:
+        from govai import mutations
+
+        return mutations.run(args, root, args.assignment or assignments(root))
     failures = 0
     for name in args.assignment or assignments(root):
         for nb in sorted((root / "source" / name).glob("*.ipynb")):

@@ -5,13 +5,22 @@ always returns True would pass a naive ``answer == expected``. Here the *expecte
 value drives the comparison, types must match exactly (``type(x) is T``, so a
 subclass of ``str`` or ``int`` with a patched ``__eq__`` fails), and containers
 are walked element by element with the same rule.
+
+The ``check_*`` functions are the one comparison API for lesson self-checks *and* the tests of
+graded masters: any real number (``numbers.Real``: int, float, numpy's scalars, a 0-d array) is a
+number, an integer-valued float counts as a count, collections may be list, tuple, 1-d ndarray or
+Series where the task allows them, while ``bool``, strings, Python subclasses with a patched
+``__eq__``/``__float__`` and always-equal objects are refused. They raise :class:`Mismatch`, an
+``AssertionError``, so a failed check is a failed nbgrader test; its message is what the caller's
+``what=`` names (the property checked) and never shows the expected value.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # ``bool`` is a subclass of ``int``; treat it as its own type so True is not 1.
@@ -32,8 +41,11 @@ def _is_number(value: Any) -> bool:
             and issubclass(kind, (np.integer, np.floating)))
 
 
-class Mismatch(Exception):
-    """Raised with a learner-facing reason (Traditional Chinese) when values differ."""
+class Mismatch(AssertionError):
+    """Raised with a learner-facing reason (Traditional Chinese) when values differ.
+
+    An ``AssertionError`` so that, in a graded test cell, it fails the test exactly like ``assert``.
+    """
 
 
 def _type_name(value: Any) -> str:
@@ -96,3 +108,154 @@ def same(value: Any, expected: Any, *, rel_tol: float = 1e-6, abs_tol: float = 1
             same(dict.__getitem__(value, k), e, rel_tol=rel_tol, abs_tol=abs_tol, what=f"{what}「{k}」")
         return
     raise TypeError(f"same() does not compare {exp_type.__name__}; write a specific check")
+
+
+# -- the check API shared by lesson self-checks and graded tests --------------------------------
+
+_TRUSTED_MODULES = ("builtins", "numpy", "fractions")
+
+
+def is_real(value: Any) -> bool:
+    """A real number a learner could honestly hand in: int, float, Fraction, numpy scalar or 0-d array.
+
+    ``bool`` (and numpy's) is not a number here: ``True`` for "how many" is a wrong answer. A Python
+    subclass (its ``__module__`` is the learner's) is refused, since it can patch ``__eq__``/``__float__``.
+    """
+    kind = type(value)
+    if kind is bool:
+        return False
+    np = sys.modules.get("numpy")
+    if np is not None and kind is np.ndarray:
+        return value.ndim == 0 and value.dtype.kind in "iuf"
+    if kind.__module__.split(".")[0] not in _TRUSTED_MODULES:
+        return False
+    if np is not None and issubclass(kind, np.bool_):
+        return False
+    return isinstance(value, numbers.Real)
+
+
+def _as_float(value: Any) -> float:
+    return float(value.item()) if hasattr(value, "item") else float(value)
+
+
+def check_number(value: Any, expected: float, *, what: str, abs_tol: float = 1e-9, rel_tol: float = 0.0,
+                 integer: bool = False) -> None:
+    """``value`` is a real number within the tolerance the task states of ``expected``.
+
+    ``integer=True`` where the task asks for a count: the value must be a whole number (``3`` or
+    ``3.0`` or ``np.int64(3)``), never ``2.6`` rounded by the comparison.
+    """
+    if not is_real(value):
+        raise Mismatch(f"{what}：應該是一個數字，目前是 {_type_name(value)}。")
+    got = _as_float(value)
+    if not math.isfinite(got):
+        raise Mismatch(f"{what}：得到的不是有限的數字（{got}）。")
+    if integer and not got.is_integer():
+        raise Mismatch(f"{what}：應該是整數（個數），目前是 {got}。")
+    if not math.isclose(got, float(expected), rel_tol=rel_tol, abs_tol=abs_tol):
+        raise Mismatch(f"{what}：數值不正確。")
+
+
+def _elements(values: Any, what: str) -> list[Any]:
+    """The elements of a list, tuple, 1-d ndarray or pandas Series (nothing else counts as a collection)."""
+    kind = type(values)
+    if kind in (list, tuple):
+        return list(values)
+    np = sys.modules.get("numpy")
+    if np is not None and kind is np.ndarray:
+        if values.ndim != 1:
+            raise Mismatch(f"{what}：應該是一維的數列，目前是 {values.ndim} 維陣列。")
+        return list(values)
+    pd = sys.modules.get("pandas")
+    if pd is not None and kind is pd.Series:
+        return list(values.to_numpy())
+    raise Mismatch(f"{what}：應該是串列（list），目前是 {_type_name(values)}。")
+
+
+def check_numbers(values: Any, expected: Iterable[float], *, what: str, abs_tol: float = 1e-9,
+                  rel_tol: float = 0.0, integer: bool = False) -> None:
+    """A sequence of numbers, in order, each as :func:`check_number` (list, tuple, ndarray or Series)."""
+    want = list(expected)
+    got = _elements(values, what)
+    if len(got) != len(want):
+        raise Mismatch(f"{what}：應有 {len(want)} 個數字，目前有 {len(got)} 個。")
+    for i, (g, e) in enumerate(zip(got, want, strict=True)):
+        check_number(g, e, what=f"{what}第 {i + 1} 項", abs_tol=abs_tol, rel_tol=rel_tol, integer=integer)
+
+
+def _label(value: Any, what: str) -> str | int:
+    if type(value) is str:
+        return str.__str__(value)
+    if is_real(value) and _as_float(value).is_integer():
+        return int(_as_float(value))
+    raise Mismatch(f"{what}：每個項目應該是代號（文字或整數），其中有 {_type_name(value)}。")
+
+
+def check_labels(values: Any, expected: Iterable[str | int], *, what: str, ordered: bool = False,
+                 allow: tuple[type, ...] = (set, frozenset, list, tuple)) -> None:
+    """A collection of labels (codes, names, row numbers) that must equal ``expected``.
+
+    Unordered by default: a set, or a list without repeats, is the same answer. The message says
+    how many are missing or extra, never which.
+    """
+    kind = type(values)
+    names = {set: "集合", frozenset: "集合", list: "串列", tuple: "元組"}
+    np = sys.modules.get("numpy")
+    pd = sys.modules.get("pandas")
+    array_ok = list in allow or tuple in allow
+    if kind in (set, frozenset) and kind in allow:
+        got = [_label(v, what) for v in values]
+    elif kind in allow or (array_ok and ((np is not None and kind is np.ndarray)
+                                         or (pd is not None and kind is pd.Series))):
+        got = [_label(v, what) for v in _elements(values, what)]
+    else:
+        wanted = "、".join(dict.fromkeys(names.get(k, k.__name__) for k in allow))
+        raise Mismatch(f"{what}：應該是{wanted}，目前是 {_type_name(values)}。")
+    want = list(expected)
+    if ordered:
+        if got != want:
+            if sorted(map(repr, got)) == sorted(map(repr, want)):
+                raise Mismatch(f"{what}：項目對了，但順序不對。")
+            raise Mismatch(f"{what}：內容不正確。")
+        return
+    if len(set(got)) != len(got):
+        raise Mismatch(f"{what}：有重複的項目。")
+    extra = [g for g in got if g not in want]
+    missing = [w for w in want if w not in got]
+    if extra and missing:
+        raise Mismatch(f"{what}：多了 {len(extra)} 個不該有的項目，也少了 {len(missing)} 個。")
+    if extra:
+        raise Mismatch(f"{what}：多了 {len(extra)} 個不該有的項目。")
+    if missing:
+        raise Mismatch(f"{what}：少了 {len(missing)} 個項目。")
+
+
+def check_bool(value: Any, expected: bool, *, what: str) -> None:
+    """A yes/no answer: ``True``/``False`` or numpy's ``np.bool_`` (what a comparison of arrays returns)."""
+    np = sys.modules.get("numpy")
+    if type(value) is bool:
+        got = value
+    elif np is not None and type(value) is np.bool_:
+        got = bool(value)
+    else:
+        raise Mismatch(f"{what}：應該是 True 或 False，目前是 {_type_name(value)}。")
+    if got is not bool(expected):
+        raise Mismatch(f"{what}：判斷不正確。")
+
+
+def check_text(value: Any, *, what: str, must_include: Iterable[str] = (), must_not_include: Iterable[str] = (),
+               max_length: int | None = None, min_length: int = 1) -> None:
+    """A short text answer: a real ``str`` that includes (or leaves out) the named fragments."""
+    if type(value) is not str:
+        raise Mismatch(f"{what}：應該是文字（str），目前是 {_type_name(value)}。")
+    text = str.__str__(value)
+    if len(text.strip()) < min_length:
+        raise Mismatch(f"{what}：還沒有內容。")
+    if max_length is not None and len(text) > max_length:
+        raise Mismatch(f"{what}：超過 {max_length} 個字。")
+    for fragment in must_include:
+        if fragment not in text:
+            raise Mismatch(f"{what}：缺少必要的內容。")
+    for fragment in must_not_include:
+        if fragment in text:
+            raise Mismatch(f"{what}：含有不應出現的內容。")

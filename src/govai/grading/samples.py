@@ -3,7 +3,7 @@
 Submissions are built from an nbgrader master the way a learner produces them: the student version
 (solutions replaced by the course's stub, hidden tests removed) with answers typed into the
 solution cells. The "honest" answer is the master's own solution; a submission may also give the
-master's known-wrong answer (``metadata.govai.wrong_answer``) or leave a cell unanswered.
+master's known-wrong answer (the first wrong answer of its mutation suite) or leave a cell unanswered.
 """
 
 from __future__ import annotations
@@ -69,7 +69,10 @@ def submission(master: NotebookNode, answers: dict[str, str | None] | None = Non
     """A learner's notebook: ``answers[grade_id]`` is source, ``None`` (unanswered) or 'honest'/'wrong'."""
     answers = answers or {}
     nb = student_version(master)
+    from govai.mutations import first_wrong_answers
+
     by_gid = {_meta(c).get("grade_id"): c for c in master.cells if _meta(c).get("solution")}
+    wrong_answers = first_wrong_answers(master)
     for cell in nb.cells:
         gid = _meta(cell).get("grade_id")
         if gid not in by_gid:
@@ -80,7 +83,7 @@ def submission(master: NotebookNode, answers: dict[str, str | None] | None = Non
         if choice == "honest":
             cell.source = honest(by_gid[gid].source)
         elif choice == "wrong":
-            wrong = by_gid[gid].get("metadata", {}).get("govai", {}).get("wrong_answer")
+            wrong = wrong_answers.get(gid)
             cell.source = wrong if wrong is not None else honest(by_gid[gid].source)
         else:
             cell.source = choice
