@@ -98,6 +98,13 @@ class CommonCore(_Model):
     step: PathStep
 
 
+class Lesson(_Model):
+    """A lesson notebook of a track and the learner-hours it takes (objectives to summary, self-checks included)."""
+
+    path: str
+    hours: float = Field(gt=0, le=4)
+
+
 class Track(_Model):
     """One route's way through a module; its id is also the nbgrader assignment name."""
 
@@ -107,7 +114,14 @@ class Track(_Model):
     title: str
     competencies: list[str]
     topics: list[str]
-    lessons: list[str] = []
+    lessons: list[Lesson] = []
+    # Learner-hours of the graded assignment itself (reading, answering, the rubric task).
+    assignment_hours: float = Field(default=1.0, gt=0, le=6)
+
+    @property
+    def hours(self) -> float:
+        """Estimated learner-hours of the track: its lessons plus its graded assignment."""
+        return sum(lesson.hours for lesson in self.lessons) + self.assignment_hours
 
 
 class Module(_Model):

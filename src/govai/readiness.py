@@ -159,7 +159,7 @@ def _study(domain_key: str, competencies: list[str], route: str | None, items: l
         m = cat.module_of_track(t.id)
         modules.append({"module": m.number, "name": f"模組 {m.number} {m.name_zh}", "track": t.id,
                         "title": t.title, "on_route": t.id in on_route})
-    lessons = [lesson for t in preferred for lesson in t.lessons]
+    lessons = [lesson.path for t in preferred for lesson in t.lessons]
     exercises = []
     for it in items:
         if domain_key in it.domains:

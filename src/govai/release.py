@@ -19,7 +19,6 @@ from pathlib import Path
 
 from govai.paths import repo_root
 
-
 # Keys of a cell's ``metadata.govai`` that never reach learners.
 INSTRUCTOR_ONLY = ("wrong_answer", "mutations", "solution")
 
