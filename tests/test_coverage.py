@@ -58,12 +58,34 @@ def test_unknown_tags_are_reported(tmp_path: Path) -> None:
     assert "no-such-cert/D9" in coverage.format_table(rep)
 
 
+def test_points_per_domain_and_thin_domains_are_flagged(tmp_path: Path) -> None:
+    import nbformat
+
+    src = tmp_path / "source" / "x"
+    src.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    for gid, points, domains in (("a", 2, ["gov-ai-core/C1"]), ("b", 2, ["gov-ai-core/C1", "gov-ai-core/C2"]),
+                                 ("c", 1, ["gov-ai-core/C3"])):
+        cell = nbformat.v4.new_code_cell("assert True, '測試'")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "points": points, "solution": False}
+        cell.metadata["govai"] = {"exercise": f"x.{gid}", "domains": domains}
+        nb.cells.append(cell)
+    nbformat.write(nb, str(src / "x.ipynb"))
+    rep = coverage.coverage(src=tmp_path / "source")
+    core = next(c for c in rep["certifications"] if c["id"] == "gov-ai-core")
+    by_id = {d["id"]: d for d in core["domains"]}
+    assert (by_id["C1"]["points"], by_id["C2"]["points"], by_id["C3"]["points"]) == (4, 2, 1)
+    assert core["thin"] == ["C2", "C3"] and not by_id["C1"]["thin"]
+    assert "佐證偏少" in coverage.format_table(rep)
+
+
 @pytest.mark.parametrize("route", ["A", "B", "C"])
-def test_every_active_certification_of_each_route_is_evidenced(route: str) -> None:
-    """The content issues are done when graded items cover every domain of the route's active certifications."""
+def test_the_routes_own_public_sector_certifications_are_evidenced_by_enough_points(route: str) -> None:
+    """The course's own targets (the guide's common core, and route A's planning certification) rest on
+    at least THIN_POINTS points per domain; other certifications are reported honestly, thin or not."""
     report = coverage.coverage(route)
-    assert coverage.failing(report) == []
-    # and the course really has items: the route's own certifications list evidence for each domain
-    # (route A's own certification is still planned; it is a target all the same)
-    own = [c for c in report["certifications"] if route in c["routes"] and c["status"] in ("active", "planned")]
-    assert own and all(d["items"] for c in own for d in c["domains"])
+    own = [c for c in report["certifications"]
+           if c["id"] == "gov-ai-core" or (route == "A" and c["id"] == "gov-ai-planning")]
+    assert own
+    for cert in own:
+        assert not cert["uncovered"] and not cert["thin"], (cert["id"], cert["uncovered"], cert["thin"])

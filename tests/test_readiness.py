@@ -51,8 +51,16 @@ def test_mastery_and_readiness_follow_the_formula(tmp_path: Path) -> None:
     for entry in rep["certifications"]:
         cert = cat.certification(entry["id"])
         w = cert.normalised_weights()
-        expected = sum(w[d.id] * sum(rep["competencies"][c] for c in d.competencies) / len(d.competencies)
-                       for d in cert.domains)
+        expected = 0.0
+        for d in cert.domains:
+            tagged = [it for it in items if f"{cert.id}/{d.id}" in it.domains]
+            if tagged:   # weighed by points over the items that evidence the domain
+                m = sum(it.points for it in tagged if it.grade_id in passed) / sum(it.points for it in tagged)
+            else:        # no item: the mean mastery of the domain's competencies
+                m = sum(rep["competencies"][c] for c in d.competencies) / len(d.competencies)
+            expected += w[d.id] * m
+            got = next(x for x in entry["domains"] if x["id"] == d.id)
+            assert got["basis"] == ("items" if tagged else "competencies")
         assert entry["readiness"] == pytest.approx(expected, abs=1e-3)
         assert entry["estimated"] == cert.estimated
         assert 0.0 <= entry["readiness"] <= 1.0
@@ -105,6 +113,7 @@ def test_gradebook_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         gb.db.commit()
     rep = readiness.compute("gb-1", gradebook=url, route="A", use_results=False)
     assert rep["has_results"] and rep["route"] == "A"
+    assert rep["score"]["possible"] == sum(it.points for it in items)
     assert rep["competencies"]["風險辨識"] == pytest.approx(1.0)
     assert any(c["id"] == "gov-ai-planning" for c in rep["certifications"])
 
@@ -119,3 +128,34 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(set(c) >= {"name", "readiness", "band", "estimated", "status", "gaps"} for c in data["certifications"])
     assert cli.main(["readiness", "--learner", "nobody", "--db", db.url]) == 0
     assert "尚無評分紀錄" in capsys.readouterr().out
+
+
+def test_manual_items_are_pending_until_graded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rubric task counts once graded; before, it is neither earned nor possible."""
+    import os
+    import sys
+
+    from nbgrader.api import Gradebook
+
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    items = [it for it in all_items(SRC) if it.track == "module1_literacy"]
+    with Gradebook(url) as gb:
+        gb.add_assignment("module1_literacy")
+        gb.add_notebook("module1_literacy", "module1_literacy")
+        for it in items:
+            gb.add_grade_cell(it.grade_id, "module1_literacy", "module1_literacy", max_score=it.points,
+                              cell_type="code")
+        gb.add_grade_cell("memo", "module1_literacy", "module1_literacy", max_score=4, cell_type="markdown")
+        gb.add_student("m-1")
+        gb.add_submission("module1_literacy", "m-1")
+        for it in items:
+            gb.find_grade(it.grade_id, "module1_literacy", "module1_literacy", "m-1").auto_score = it.points
+        gb.db.commit()
+    before = readiness.compute("m-1", gradebook=url, use_results=False)["score"]
+    assert before["possible"] == sum(it.points for it in items) and before["ratio"] == 1.0
+    with Gradebook(url) as gb:
+        gb.find_grade("memo", "module1_literacy", "module1_literacy", "m-1").manual_score = 1.0
+        gb.db.commit()
+    after = readiness.compute("m-1", gradebook=url, use_results=False)["score"]
+    assert after["possible"] == before["possible"] + 4 and after["earned"] == before["earned"] + 1

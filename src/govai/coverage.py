@@ -2,7 +2,8 @@
 
 The evidence comes from the nbgrader masters in ``source/<track>/*.ipynb``: every graded test
 cell carries ``metadata.govai.domains`` (``"<certification-id>/<domain-id>"``). A domain that no
-exercise covers is flagged; ``--fail-uncovered`` makes CI fail when an active certification of the
+exercise covers is flagged, and one evidenced by fewer than ``THIN_POINTS`` points is flagged thin
+(readiness for it rests on too little); ``--fail-uncovered`` makes CI fail when an active certification of the
 chosen route has one. This module also offers the helpers the runner, readiness and the demo use
 to find the masters (``masters()``) and their graded items, so every command reads the same tags.
 """
@@ -18,6 +19,8 @@ from typing import Any
 
 from govai import catalog as catalog_mod
 from govai.paths import repo_root
+
+THIN_POINTS = 3.0
 
 
 @dataclass(frozen=True)
@@ -122,15 +125,18 @@ def coverage(route: str | None = None, src: Path | None = None,
         domains = []
         for d in cert.domains:
             evid = by_domain.get(f"{cert.id}/{d.id}", [])
+            points = sum(it.points for it in evid)
             domains.append({
                 "id": d.id, "name": d.name, "weight": round(weights[d.id], 4),
                 "competencies": d.competencies, "covered": bool(evid),
+                "points": points, "thin": bool(evid) and points < THIN_POINTS,
                 "items": [{"exercise": it.exercise, "grade_id": it.grade_id, "notebook": it.notebook,
                            "points": it.points} for it in evid],
             })
         out.append({"id": cert.id, "name": cert.name, "status": cert.status, "estimated": cert.estimated,
                     "routes": cert.routes, "domains": domains,
-                    "uncovered": [d["id"] for d in domains if not d["covered"]]})
+                    "uncovered": [d["id"] for d in domains if not d["covered"]],
+                    "thin": [d["id"] for d in domains if d["thin"]]})
     known = cat.domain_keys()
     unknown = sorted({k for it in items for k in it.domains if k not in known})
     return {"route": route, "tracks": sorted({it.track for it in items}), "items": len(items),
@@ -148,8 +154,8 @@ def format_table(report: dict[str, Any]) -> str:
         status = {"active": "", "planned": "（規劃中）", "retired": "（已退役）", "closed": "（已停辦）"}[c["status"]]
         lines.append(f"\n■ {c['name']}{status}  [{c['id']}]")
         for d in c["domains"]:
-            mark = "✓" if d["covered"] else "✗ 尚無題目佐證 / uncovered"
-            lines.append(f"  {d['id']:<5} {d['name'][:40]:<40} {len(d['items']):>3} 題  {mark}")
+            mark = ("△ 佐證偏少 / thin" if d["thin"] else "✓") if d["covered"] else "✗ 尚無題目佐證 / uncovered"
+            lines.append(f"  {d['id']:<5} {d['name'][:40]:<40} {len(d['items']):>3} 題 {d['points']:>5g} 分  {mark}")
             for it in d["items"][:6]:
                 lines.append(f"        · {it['exercise']} ({it['points']:g} 分)")
             if len(d["items"]) > 6:

@@ -4,8 +4,12 @@
    result of every graded exercise tagged with it (tags: the master's ``metadata.govai``). Evidence
    comes from the runner's results database and/or an nbgrader gradebook (grades per grade cell;
    tags from the masters in ``source/``). A competency without evidence has mastery 0.
-2. **Readiness** for a certification = Σ over its exam domains of
-   (normalised domain weight × mean mastery of the competencies the domain maps to).
+2. **Readiness** for a certification = Σ over its exam domains of (normalised domain weight ×
+   domain mastery). A domain's mastery is weighed by points: points earned ÷ points possible over
+   the graded items tagged with that domain (``basis: "items"``); only a domain no item evidences
+   falls back to the mean mastery of the competencies it maps to (``basis: "competencies"``).
+   Manually graded items (rubric tasks) count once an instructor has graded them; before that
+   they are listed as ``pending`` and count neither as earned nor as possible.
    ``estimated`` is true where the weights are not all published (see ``Certification.estimated``).
 3. **Bands** (documented thresholds, also in the README):
 
@@ -80,6 +84,14 @@ def evidence_from_results(learner: str, db: Any) -> tuple[list[Evidence], str | 
     return ev, (latest or {}).get("route")
 
 
+def pending_from_results(learner: str, db: Any) -> list[str]:
+    """Exercises of the latest results that wait for manual grading."""
+    from govai.results import ResultsDB
+
+    database = db if isinstance(db, ResultsDB) else ResultsDB(db)
+    return [r["exercise"] for r in database.latest_items(learner) if r.get("needs_manual")]
+
+
 def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | None = None) -> list[Evidence]:
     """Grades per grade cell from an nbgrader gradebook; tags from the masters in source/."""
     import os
@@ -104,6 +116,8 @@ def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | No
                 for grade in nb.grades:
                     if grade.max_score is None or grade.max_score <= 0:
                         continue
+                    if grade.auto_score is None and grade.manual_score is None:
+                        continue   # waiting for manual grading: neither earned nor possible yet
                     it = by_key.get((sub.assignment.name, nb.name, grade.name))
                     score = grade.score if grade.score is not None else 0.0
                     out.append(Evidence(
@@ -141,9 +155,18 @@ def mastery(evidence: list[Evidence], cat: catalog_mod.Catalog) -> tuple[dict[st
     return ({c: round(earned[c] / possible[c], 4) if possible[c] else 0.0 for c in earned}, possible)
 
 
-def _domain_mastery(competencies: list[str], comp: dict[str, float]) -> float:
+def _domain_mastery(key: str, competencies: list[str], comp: dict[str, float],
+                    evidence: list[Evidence]) -> tuple[float, str, float]:
+    """(mastery, basis, points possible): by points over items tagged with the domain, else competencies."""
+    earned = possible = 0.0
+    for ev in evidence:
+        if key in ev.domains:
+            earned += ev.points
+            possible += ev.max_points
+    if possible > 0:
+        return earned / possible, "items", possible
     vals = [comp.get(c, 0.0) for c in competencies]
-    return sum(vals) / len(vals) if vals else 0.0
+    return (sum(vals) / len(vals) if vals else 0.0), "competencies", 0.0
 
 
 def _study(domain_key: str, competencies: list[str], route: str | None, items: list[GradedItem],
@@ -179,9 +202,11 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
     items = all_items(src)
     sources: list[list[Evidence]] = []
     found_route = None
+    pending: list[str] = []
     if use_results:
         ev, found_route = evidence_from_results(learner, db)
         sources.append(ev)
+        pending = pending_from_results(learner, db)
     if gradebook:
         sources.append(evidence_from_gradebook(learner, gradebook, items))
     evidence = merge(*sources)
@@ -194,11 +219,12 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
         domains = []
         readiness = 0.0
         for d in cert.domains:
-            m = _domain_mastery(d.competencies, comp)
+            m, basis, points = _domain_mastery(f"{cert.id}/{d.id}", d.competencies, comp, evidence)
             readiness += weights[d.id] * m
-            evidenced = any(possible.get(c, 0) > 0 for c in d.competencies)
+            evidenced = points > 0 or any(possible.get(c, 0) > 0 for c in d.competencies)
             domains.append({"id": d.id, "name": d.name, "weight": round(weights[d.id], 4),
-                            "mastery": round(m, 4), "competencies": d.competencies, "evidence": evidenced})
+                            "mastery": round(m, 4), "competencies": d.competencies, "evidence": evidenced,
+                            "basis": basis, "points": points})
         readiness = round(readiness, 4)
         target = cert.recommendable
         entry: dict[str, Any] = {
@@ -224,6 +250,7 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
         "score": {"earned": earned_all, "possible": possible_all,
                   "ratio": round(earned_all / possible_all, 4) if possible_all else None},
         "has_results": bool(evidence),
+        "pending": pending,
         "thresholds": {BAND_READY: READY, BAND_CLOSE: CLOSE},
         "certifications": certs,
     }
