@@ -33,10 +33,12 @@ class GradedItem:
     objective: str | None = None
     competencies: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    practised_by: tuple[str, ...] = ()     # lesson self-check ids that practise the same skill
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["competencies"], d["domains"] = list(self.competencies), list(self.domains)
+        d["practised_by"] = list(self.practised_by)
         return d
 
 
@@ -84,6 +86,7 @@ def graded_items_of(nb: Any, track: str, name: str) -> list[GradedItem]:
             objective=tags.get("objective"),
             competencies=tuple(tags.get("competencies") or ()),
             domains=tuple(tags.get("domains") or ()),
+            practised_by=tuple(tags.get("practised_by") or ()),
         ))
     return items
 

@@ -182,11 +182,13 @@ def write_progress(people: list[SyntheticLearner], path: Path, src: Path | None 
             base = {"熟練": 1, "中等": 2, "初學": 3}[person.skill]
             attempts = base + rng.randrange(3)
             hints = max(0, rng.randrange(base + 1) - (1 if person.skill == "熟練" else 0))
-            for k in range(attempts):
-                ok = "correct" if k == attempts - 1 and choose(person, it.grade_id.removesuffix("_test"), seed) \
-                    == "right" else "wrong"
-                rows.append((person.id, it.exercise, "check", ok, None, t0 + k))
-            rows += [(person.id, it.exercise, "hint", None, None, t0 + 100 + k) for k in range(hints)]
+            # Learners practise in lessons: events go under the self-checks the item names.
+            for problem in it.practised_by:
+                for k in range(attempts):
+                    ok = "correct" if k == attempts - 1 and choose(person, it.grade_id.removesuffix("_test"), seed) \
+                        == "right" else "wrong"
+                    rows.append((person.id, problem, "check", ok, None, t0 + k))
+                rows += [(person.id, problem, "hint", None, None, t0 + 100 + k) for k in range(hints)]
     con.executemany("INSERT INTO events (learner, exercise, kind, outcome, detail, at) VALUES (?, ?, ?, ?, ?, ?)",
                     rows)
     con.commit()
@@ -229,7 +231,7 @@ def run_demo(n: int = 30, out: Path | None = None, workers: int | None = None, *
         mine = [o for t, o in zip(tasks, outcomes, strict=True) if t.learner == person.id]
         run_id = next((t.run_id for t in tasks if t.learner == person.id), runner.new_run_id())
         record = runner.build_record(person.id, person.route, run_id, started[person.id], mine, unit=person.unit,
-                                     synthetic=True, progress_path=progress_db)
+                                     synthetic=True, progress_path=progress_db, src=src)
         db.write_run(record)
         records.append(record)
     run_seconds = time.monotonic() - t0

@@ -219,22 +219,33 @@ def execute_tasks(tasks: Sequence[NotebookTask], workers: int = 1,
     return outcomes  # type: ignore[return-value]
 
 
-def attach_progress(outcomes: Sequence[NotebookOutcome], learner: str, progress_path: Path | None = None) -> None:
-    """Attempts and hints per exercise from the learner's progress store."""
+def attach_progress(outcomes: Sequence[NotebookOutcome], learner: str, progress_path: Path | None = None,
+                    src: Path | None = None) -> None:
+    """Attempts and hints behind each graded item, from the learner's progress store.
+
+    Learners practise in lessons, whose self-checks record events under their own problem ids
+    (``module4.mask_pii``); a graded item names those in ``metadata.govai.practised_by``, so its
+    attempts and hints are the sums over them (and over its own id, for a check run on the item).
+    """
     from govai import progress
+    from govai.coverage import all_items
 
     summary = progress.summary(learner, progress_path)
+    if not summary:
+        return
+    practised = {it.exercise: it.practised_by for it in all_items(src)}
     for nb in outcomes:
         for it in nb.items:
-            p = summary.get(it.exercise)
-            if p is not None:
-                it.attempts, it.hints = p.attempts, p.hints
+            ids = (it.exercise, *practised.get(it.exercise, ()))
+            found = [summary[i] for i in dict.fromkeys(ids) if i in summary]
+            it.attempts = sum(p.attempts for p in found)
+            it.hints = sum(p.hints for p in found)
 
 
 def build_record(learner: str, route: str, run_id: str, started_at: str, outcomes: Sequence[NotebookOutcome],
                  unit: str | None = None, synthetic: bool = False,
-                 progress_path: Path | None = None) -> RunRecord:
-    attach_progress(outcomes, learner, progress_path)
+                 progress_path: Path | None = None, src: Path | None = None) -> RunRecord:
+    attach_progress(outcomes, learner, progress_path, src)
     return RunRecord(run_id=run_id, learner=learner, route=route, started_at=started_at, finished_at=now_iso(),
                      unit=unit, synthetic=synthetic, notebooks=list(outcomes))
 
@@ -248,7 +259,7 @@ def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str 
     tasks = plan(learner, route, workdir, out_dir=out_dir, src=src, cell_timeout=cell_timeout)
     run_id = tasks[0].run_id if tasks else new_run_id()
     outcomes = execute_tasks(tasks, workers)
-    record = build_record(learner, route, run_id, started, outcomes, unit, synthetic, progress_path)
+    record = build_record(learner, route, run_id, started, outcomes, unit, synthetic, progress_path, src)
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     database.write_run(record)
     return record
