@@ -48,6 +48,35 @@ def power_explorer(p1: float = 0.30, p2: float = 0.40) -> Any:
     return Explorer("每組人數", render, 50, 800, 10, 100).show()
 
 
+def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Pooled two-proportion z statistic of group 2 minus group 1 (試辦組減對照組)."""
+    pooled = (x1 + x2) / (n1 + n2)
+    return (x2 / n2 - x1 / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+
+
+def sample_size_table(baseline: float, targets: Any, powers: Any = (0.8, 0.9), alphas: Any = (0.05, 0.10)) -> Any:
+    """A provided calculator's output: per-group n for each target, power and two-sided alpha."""
+    import pandas as pd
+
+    rows = [{"基準比例": baseline, "目標比例": t, "雙尾顯著水準 α": a, "檢定力": pw,
+             "每組所需人數": sample_size(baseline, t, a, pw)}
+            for t in targets for a in alphas for pw in powers]
+    return pd.DataFrame(rows)
+
+
+def z_table(results: Any) -> Any:
+    """A provided tool's output: each outcome's rates and pooled z (試辦組減對照組), rounded to 2 decimals."""
+    import pandas as pd
+
+    rows = []
+    for r in results.to_dict("records"):
+        z = two_proportion_z(int(r["對照組事件數"]), int(r["對照組人數"]), int(r["試辦組事件數"]), int(r["試辦組人數"]))
+        rows.append({"指標": r["指標"], "類型": r["類型"], "方向": r["方向"],
+                     "對照組比例": round(r["對照組事件數"] / r["對照組人數"], 3),
+                     "試辦組比例": round(r["試辦組事件數"] / r["試辦組人數"], 3), "z（試辦減對照）": round(z, 2)})
+    return pd.DataFrame(rows)
+
+
 def _returns_none(func: Any, *args: Any) -> bool:
     try:
         return func(*args) is None
