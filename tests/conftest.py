@@ -1,16 +1,19 @@
-"""Shared fixtures: a real PostgreSQL server (initdb + pg_ctl) for gradebook and results tests."""
+"""Shared fixtures: a real PostgreSQL server (initdb + postgres) for gradebook and results tests."""
 
 from __future__ import annotations
 
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,39 +34,80 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """Start a throw-away PostgreSQL server on loopback; yields a base URL without database name.
+@dataclass
+class PostgresServer:
+    port: int
+    process: subprocess.Popen[bytes]
+    base: Path
 
-    PostgreSQL refuses to run as root, so when the tests run as root the cluster is owned by
-    the unprivileged `nobody`-like user `postgres` created by Debian's package.
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://govai@127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        from govai import proc
+
+        proc.stop(self.process, signal.SIGINT, grace=30)   # SIGINT: PostgreSQL's fast shutdown
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_postgres() -> PostgresServer:
+    """Start a throw-away PostgreSQL server on loopback, bound to this process's life.
+
+    The postmaster is our own child (not daemonised by pg_ctl), started through :mod:`govai.proc`:
+    if the test run is killed, even with SIGKILL, the kernel stops the server (fast shutdown).
+    PostgreSQL refuses to run as root, so when the tests run as root the cluster is owned by the
+    unprivileged user `postgres` that Debian's package creates.
     """
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    from govai import proc
+
+    initdb, postgres = _pg_bin("initdb"), _pg_bin("postgres")
+    if not (initdb and postgres):
         pytest.fail("PostgreSQL is not installed: run `make install` (it installs Debian's postgresql)")
     base = Path(tempfile.mkdtemp(prefix="govai-pg-"))
     data, sock = base / "data", base / "sock"
     sock.mkdir()
     port = _free_port()
     run_as: list[str] = []
+    drop: Any = None
     if os.geteuid() == 0:
         import pwd
 
-        pwd.getpwnam("postgres")  # Debian's postgresql package creates this user
+        user = pwd.getpwnam("postgres")  # Debian's postgresql package creates this user
         shutil.chown(base, "postgres")
         shutil.chown(sock, "postgres")
         base.chmod(0o755)
         run_as = ["runuser", "-u", "postgres", "--"]
+
+        def drop() -> None:
+            os.setgid(user.pw_gid)
+            os.setgroups([])
+            os.setuid(user.pw_uid)
+
     subprocess.run([*run_as, initdb, "-D", str(data), "-U", "govai", "--auth=trust", "-E", "UTF8",
                     "--locale=C.UTF-8"], check=True, capture_output=True)
-    opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c max_connections=200"
-    subprocess.run([*run_as, pg_ctl, "-D", str(data), "-o", opts, "-l", str(base / "log"), "-w", "start"],
-                   check=True, capture_output=True)
+    log = open(base / "log", "wb")  # noqa: SIM115 - the server writes it for its whole life
+    server = proc.spawn([postgres, "-D", str(data), "-c", "listen_addresses=127.0.0.1", "-p", str(port),
+                         "-k", str(sock), "-c", "fsync=off", "-c", "max_connections=200"],
+                        stop_signal=signal.SIGINT, before=drop, stdout=log, stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL)
+    log.close()
+    deadline = time.monotonic() + 60
+    while not (sock / f".s.PGSQL.{port}").exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"PostgreSQL did not start: {(base / 'log').read_text(errors='replace')[-2000:]}")
+        time.sleep(0.1)
+    return PostgresServer(port, server, base)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL server for the session; yields a base URL without database name."""
+    server = start_postgres()
     try:
-        yield f"postgresql+psycopg://govai@127.0.0.1:{port}"
+        yield server.url
     finally:
-        subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+        server.stop()
 
 
 @pytest.fixture()

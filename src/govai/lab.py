@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -165,6 +164,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "the next free one if taken)")
     parser.add_argument("--no-browser", action="store_true",
                         help="不要自動開啟瀏覽器 / do not open a web browser")
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="設定與執行狀態資料夾（預設 var/lab/<模式>） / settings and runtime folder "
+                             "(default var/lab/<mode>)")
     parser.add_argument("--instructor", action="store_true",
                         help="教師模式：顯示 nbgrader 的建立作業、評分與課程清單 / instructor mode: "
                              "show nbgrader's Create Assignment, Formgrader and Course List")
@@ -176,15 +178,16 @@ def run(args: argparse.Namespace) -> int:
         print("提醒：尚未安裝 govai 的繁體中文語言套件，請先執行 make install / note: govai's zh_TW "
               "language pack is not installed; run `make install` (or `python -m govai.langpack install`)",
               file=sys.stderr)
-    state_dir = state_dir_for(args.instructor)
+    from govai import proc
+
+    state_dir = args.state_dir or state_dir_for(args.instructor)
     argv = lab_command(args.port, None, args.instructor, state_dir=state_dir,
                        open_browser=not args.no_browser, port_retries=10)
     mode = "教師模式 / instructor mode" if args.instructor else "學員模式 / learner mode"
     print(f"JupyterLab（{mode}）：{repo_root()}  設定 / settings: {state_dir}", file=sys.stderr)
-    proc = subprocess.Popen(argv, env=lab_environment(state_dir))
-    while True:
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            # Ctrl+C reaches Jupyter too, which asks before shutting down: keep waiting for it.
-            continue
+    print("按一次 Ctrl+C 即可關閉 / press Ctrl+C once to stop", file=sys.stderr)
+    # The server runs in its own session: Ctrl+C reaches only us and becomes one clean SIGTERM
+    # (Jupyter then stops its kernels, without asking), and it dies with us even on SIGKILL.
+    proc.bind_to_parent()      # `make lab` (or a launcher) killed: stop the lab as if asked
+    server = proc.spawn(argv, env=lab_environment(state_dir))
+    return proc.supervise(server)

@@ -42,6 +42,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from govai import proc
 from govai.lab import lab_command, lab_environment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -137,9 +138,9 @@ def _start(state_dir: Path, instructor: bool, root: Path = REPO, cwd: Path | Non
         argv.append(f"--FileCheckpoints.checkpoint_dir={state_dir / 'checkpoints'}")
         log_path = state_dir / f"server-{port}.log"
         with log_path.open("w", encoding="utf-8") as log:
-            process = subprocess.Popen(argv, env=env, stdout=log, cwd=cwd,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
+            # Bound to the test run's life: a killed pytest leaves no server behind.
+            process = proc.spawn(argv, env=env, stdout=log, cwd=cwd, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL)
         server = LabServer(f"http://127.0.0.1:{port}", token, instructor, state_dir, log_path, process)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline and process.poll() is None:
