@@ -488,3 +488,54 @@ q8 = VerifyGenerated()
 q9 = PrincipleFor()
 q10 = GuidelineRules()
 q11 = RiskSourceFor()
+
+
+# -- provided tools (run by learners, never written by them) -------------------------------------
+
+
+def simple_phone_mask(text: str) -> str:
+    """The course's deliberately simple phone-masking tool: ``09`` + 8 digits, optional dashes only.
+
+    Learners run it and judge its output: it misses numbers written with spaces, with the +886
+    country code or in full-width digits, which is why a person checks every automated masking.
+    """
+    import re
+
+    return re.sub(r"09\d{2}-?\d{3}-?\d{3}", "[手機]", text)
+
+
+def show_progress(prefixes: tuple[str, ...] | None = None) -> None:
+    """Show the learner's own self-check progress per module (from ``govai.progress``), no terminal needed.
+
+    ``prefixes`` limits the table to exercise ids starting with one of them (``("module1.",)``).
+    Never raises: without any record yet it says so.
+    """
+    from govai import progress
+    from govai.exercises.core import display_markdown
+
+    try:
+        rows = progress.summary()
+    except Exception:  # noqa: BLE001 - a progress view must never break a notebook
+        rows = {}
+    if prefixes:
+        rows = {k: v for k, v in rows.items() if k.startswith(tuple(prefixes))}
+    if not rows:
+        display_markdown("📊 目前還沒有自我檢核紀錄：在課程筆記本執行 `ex.qN.check()` 或互動題的「檢查答案」後，這裡會列出你的進度。")
+        return
+    per: dict[str, list[int]] = {}
+    for ex_id, p in rows.items():
+        module = ex_id.split(".", 1)[0]
+        c = per.setdefault(module, [0, 0, 0, 0])
+        c[0] += 1
+        c[1] += int(p.solved)
+        c[2] += p.hints
+        c[3] += int(p.solution_viewed)
+    lines = ["| 模組 | 做過的題目 | 已答對 | 看過的提示 | 看過參考解答 |", "|---|---|---|---|---|"]
+    for module in sorted(per):
+        n, ok, hints, seen = per[module]
+        lines.append(f"| {module} | {n} | {ok} | {hints} | {seen} |")
+    todo = sorted(k for k, v in rows.items() if not v.solved and v.attempts)
+    text = "📊 **你的自我檢核進度**（只記錄在你自己的電腦，`govai.progress`）\n\n" + "\n".join(lines)
+    if todo:
+        text += "\n\n還沒答對、可以再試的題目：" + "、".join(f"`{t}`" for t in todo[:12])
+    display_markdown(text)
