@@ -476,3 +476,39 @@ q6 = ClauseBasis()
 q7 = UnsuitableClauses()
 q8 = AcceptanceSampleSize()
 q9 = AcceptanceDecision()
+
+
+# -- 提供的工具（課程與評分作業共用）：學習者執行、閱讀、判斷，不必自己寫程式 ------------------------
+
+
+def id_checksum(text: str) -> int | None:
+    """The weighted checksum sum of a letter + 9 digits (letter read case-insensitively); None otherwise.
+
+    It does only the arithmetic: whether the string is a valid ID (format rule + sum divisible by 10)
+    is the learner's judgement.
+    """
+    if type(text) is not str or len(text) != 10 or not text[1:].isdigit() or text[0].upper() not in LETTER_CODES:
+        return None
+    code = LETTER_CODES[text[0].upper()]
+    digits = [code // 10, code % 10] + [int(c) for c in text[1:]]
+    return sum(d * w for d, w in zip(digits, ID_WEIGHTS, strict=True))
+
+
+def id_checksum_report(candidates: Mapping[str, str]) -> Any:
+    """A table per candidate string: length, first two characters, weighted sum and its remainder mod 10."""
+    import pandas as pd
+
+    rows = []
+    for key, text in candidates.items():
+        total = id_checksum(text)
+        rows.append({"代號": key, "候選字串": text, "長度": len(text), "第1碼": text[:1], "第2碼": text[1:2],
+                     "加權總和": "—" if total is None else total,
+                     "除以10的餘數": "—" if total is None else total % 10})
+    return pd.DataFrame(rows).set_index("代號")
+
+
+def mask_report(messages: Mapping[str, str]) -> None:
+    """Print each message and what the provided masking tool would send to the model."""
+    for key, text in messages.items():
+        print(f"【{key}】原文　：{text}")
+        print(f"　　　 遮罩後：{_mask(text)}")
