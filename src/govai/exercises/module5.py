@@ -301,3 +301,35 @@ q3 = BuildBuyPartner()
 q4 = NetPresentValue()
 q5 = Payback()
 q6 = SmartKpis()
+
+
+# -- 提供的工具（課程與評分作業共用）：學習者執行、閱讀、判斷，不必自己寫程式 ------------------------
+
+
+def score_table(table: Any, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> Any:
+    """Each use case's weighted score (Σ score × weight, 2 decimals) beside its criteria, in file order.
+
+    The tool does the arithmetic; thresholds and the shortlist are the learner's judgement.
+    """
+    out = table.copy()
+    out["加權分數"] = [weighted_score(row, weights) for row in table.to_dict("records")]
+    return out
+
+
+def discount_table(rate: float, cashflows: Sequence[float]) -> Any:
+    """Per year: cash flow, discount factor 1/(1+r)^t and present value (4 and 2 decimals).
+
+    It shows the pieces of an NPV, not their sum: adding them up and judging is the learner's part.
+    """
+    import pandas as pd
+
+    rows = [{"年": t, "現金流量": cf, "折現因子": round(1 / (1 + rate) ** t, 4), "現值": round(cf / (1 + rate) ** t, 2)}
+            for t, cf in enumerate(cashflows)]
+    return pd.DataFrame(rows).set_index("年")
+
+
+def scenario_npvs(rate: float, scenarios: Mapping[str, Sequence[float]]) -> Any:
+    """NPV of each scenario's cash flows (1 decimal); weighting them by probability is the learner's part."""
+    import pandas as pd
+
+    return pd.DataFrame([{"情境": k, "淨現值": round(npv(rate, f), 1)} for k, f in scenarios.items()]).set_index("情境")
