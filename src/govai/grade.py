@@ -1,18 +1,21 @@
-"""`govai grade`: nbgrader-compatible batch grading that is fast, isolated and loses nothing.
+"""`govai grade`: nbgrader's ``autograde``, executed safely, in parallel and resumably.
 
-Layout and records are nbgrader's: submissions are read from ``submitted/<student>/<assignment>/``,
-executed notebooks are written to ``autograded/`` and scores to nbgrader's gradebook through
-``nbgrader.api`` models, so ``nbgrader formgrader``, ``generate_feedback`` and ``export`` work on
-the results. An assignment missing from the gradebook is registered from ``source/`` by nbgrader's
-own ``generate_assignment`` (same checksums); unknown students are created.
+`govai grade ASSIGNMENT` takes everything ``nbgrader autograde`` takes (``nbgrader_config.py``,
+``--Autograde.*``, ``--Execute.timeout``, ``--notebook``, ``--student``, ``--force``/``-f``,
+``--no-execute``, ``--db`` …) and gives nbgrader's results: it *is* nbgrader's ``AutogradeApp`` and
+``Autograde`` converter with two parts replaced — how a notebook is executed and how submissions
+are scheduled (:mod:`govai.grading.autograde`). Layout and records are nbgrader's, so
+``nbgrader formgrader``, ``generate_feedback`` and ``export`` work on the results. govai adds:
+an assignment missing from the gradebook is registered from ``source/`` by nbgrader's own
+``generate_assignment``; ``--course`` (course root), ``--workers``, ``--executor dask --scheduler``,
+``--timeout`` (= ``Execute.timeout``), several ``--student`` ids, ``--no-progress`` and a summary table.
 
 Design: tests never run in the learner's process
 ------------------------------------------------
 In ``nbgrader autograde`` the hidden tests run in the same kernel as the learner's code, so that code
 can read them (``In``, event hooks, input transformers) and make them pass without earning it:
 patching ``showtraceback``, the kernel's reply, ``AssertionError``, ``builtins.sorted``, numpy's or
-pandas' testing helpers, or returning an object whose ``__eq__`` is always true. A nonce check
-appended to the tests does not help while the learner's code can rewrite the cell before it runs.
+pandas' testing helpers, or returning an object whose ``__eq__`` is always true.
 
 govai splits execution in two (:mod:`govai.grading.judge`):
 
@@ -20,71 +23,49 @@ govai splits execution in two (:mod:`govai.grading.judge`):
    cells and the master's read-only cells run in an IPython shell inside a per-submission sandbox
    (bubblewrap; own PID/IPC/mount namespaces, no network, no course files, unprivileged uid,
    rlimits). Hidden tests are never sent there.
-2. **Judge**: each test cell from the master runs in the grader in a namespace built for it, with the
-   judge's own builtins and modules. The names it uses are fetched from the learner kernel as
-   *data* (exact builtin types, numpy arrays, pandas frames; :mod:`govai.grading.wire` decodes them
-   strictly). Learner functions and other objects become proxies: calling one runs the learner's
-   function in the sandbox and brings back data. A proxy equals only itself, so an always-equal
-   object compares unequal; patched helpers, hooks and transformers live in a process the tests
-   never touch. Whatever the learner kernel answers is at most a different *answer*, which the
-   learner could have written directly; only the tests decide. Afterwards the test's visible part
-   also runs in the learner kernel so names it defines are there for later cells, as in Jupyter.
+2. **Judge**: each test cell (from the gradebook, as nbgrader's ``OverwriteCells`` restores it, hidden
+   tests and ``### AUTOTEST`` expansions included) runs in the grader, with the judge's own builtins,
+   modules, IPython syntax (``%time``), ``NBGRADER_EXECUTION=autograde`` and the submission's working
+   directory. Its namespace *is* the learner's as far as the test can tell: a name it reads is fetched
+   from the learner kernel when used (data is copied: exact builtin types, numpy arrays, pandas
+   frames, decoded strictly by :mod:`govai.grading.wire`; learner functions and other objects become
+   proxies whose calls run in the sandbox), and a name it assigns or deletes is assigned or deleted in
+   the learner kernel before any learner code runs again, so ``del squares`` followed by a call of
+   ``sum_of_squares`` raises ``NameError`` exactly as in nbgrader. A proxy equals only itself, so an
+   always-equal object compares unequal; patched helpers, hooks and transformers live in a process
+   the tests never touch. Whatever the learner kernel answers is at most a different *answer*, which
+   the learner could have written directly; only the tests decide. Functions, classes and imports a
+   test defines are also defined in the learner kernel for later cells, as in Jupyter.
 
-Scores then come from nbgrader's own ``determine_grade`` (:func:`govai.engine.score`), so partial
-credit and cells needing manual grading follow nbgrader's rules.
+Scores, comments, late penalties and permissions come from nbgrader's own preprocessors
+(``SaveAutoGrades``, ``AssignLatePenalties`` …) on the executed notebook.
 
-Nothing lost: every submission is written in one database transaction together with a digest of
-what was graded (table ``govai_graded``); executed notebooks are written to a temporary folder and
-renamed into ``autograded/`` before that commit. Killed at any moment and run again, every
-submission is graded exactly once; an unchanged submission graded before is skipped (``--force``
-regrades).
+Nothing lost: before a submission is prepared govai records ``pending`` for it (table
+``govai_graded``), and the digest of what was graded when it is done. Killed at any moment and run
+again, an unfinished submission is graded again and a finished one skipped (nbgrader's own rule);
+a submission changed since govai graded it is graded again; ``--force`` regrades all.
 
 Speed: each worker thread owns a sandbox whose zygote has IPython and the course's imports loaded
-and forks one kernel per submission, the next one started ahead of need.
+and forks one kernel per submission, the next one started ahead of need; nbgrader's steps before
+and after execution run in the main thread while workers execute.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import datetime as _dt
-import hashlib
 import importlib.util
 import json
 import os
-import shutil
-import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govai.errors import GovaiError
+from govai.grading.autograde import Outcome
 
+__all__ = ["DEFAULT_PRELOAD", "Grader", "Outcome", "configure", "run", "summary_table"]
 DEFAULT_PRELOAD = ("numpy", "pandas")
-
-
-@dataclass
-class Submission:
-    student: str
-    path: Path
-    notebooks: dict[str, bytes | None]
-    files: dict[str, bytes]
-    timestamp: _dt.datetime | None
-    digest: str
-
-
-@dataclass
-class Outcome:
-    student: str
-    status: str                      # graded / skipped / failed
-    score: float | None = None
-    max_score: float | None = None
-    seconds: float = 0.0
-    reason: str = ""
-    items: list[dict[str, Any]] = field(default_factory=list)
-
 
 # -- discovery ----------------------------------------------------------------------------------
 
@@ -124,9 +105,9 @@ def masters(course: Path, assignment: str) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(src.glob("*.ipynb"))}
 
 
-def preload_modules(master_texts: dict[str, str]) -> list[str]:
-    """Top-level modules the masters import (and numpy/pandas), if installed: loaded once per worker."""
-    names: list[str] = list(DEFAULT_PRELOAD)
+def preload_modules(master_texts: dict[str, str], default: tuple[str, ...] = DEFAULT_PRELOAD) -> list[str]:
+    """Top-level modules the masters import (and ``default``), if installed: loaded once per worker."""
+    names: list[str] = list(default)
     for text in master_texts.values():
         try:
             cells = json.loads(text).get("cells", [])
@@ -155,218 +136,67 @@ def preload_modules(master_texts: dict[str, str]) -> list[str]:
     return out
 
 
-def _timestamp(path: Path) -> _dt.datetime | None:
-    ts = path / "timestamp.txt"
-    if not ts.exists():
-        return None
-    from nbgrader.utils import parse_utc
-
-    try:
-        return parse_utc(ts.read_text(encoding="utf-8").strip())
-    except Exception:  # noqa: BLE001 - nbgrader ignores unreadable timestamps too
-        return None
-
-
-def find_submissions(course: Path, assignment: str, master_names: list[str], master_digest: str,
-                     students: list[str] | None) -> list[Submission]:
-    subs = []
-    root = course / "submitted"
-    if not root.is_dir():
-        return subs
-    source_files = {k: v for k, v in _files_under(course / "source" / assignment).items()
-                    if not k.endswith(".ipynb")}
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
-        student = student_dir.name
-        if students and student not in students:
+def importable(names: list[str]) -> list[str]:
+    out = []
+    for n in dict.fromkeys(names):
+        try:
+            if importlib.util.find_spec(n) is not None:
+                out.append(n)
+        except (ImportError, ValueError):
             continue
-        path = student_dir / assignment
-        if not path.is_dir():
-            continue
-        files = _files_under(path)
-        notebooks = {name: files.get(f"{name}.ipynb") for name in master_names}
-        extra = {k: v for k, v in files.items() if not k.endswith(".ipynb") and k != "timestamp.txt"}
-        extra.update(source_files)           # nbgrader overwrites data files with the master versions
-        h = hashlib.sha256(master_digest.encode())
-        for rel in sorted(files):
-            h.update(rel.encode() + b"\0" + hashlib.sha256(files[rel]).digest())
-        subs.append(Submission(student, path, notebooks, extra, _timestamp(path), h.hexdigest()))
-    return subs
-
-
-# -- writing ------------------------------------------------------------------------------------
-
-
-def write_autograded(course: Path, assignment: str, sub: Submission, executed: dict[str, str]) -> None:
-    """autograded/<student>/<assignment>/: submitted files, master data files, executed notebooks."""
-    final = course / "autograded" / sub.student / assignment
-    if final.parent.exists():             # left behind by a grader that was killed while writing
-        for stale in final.parent.glob(f".{assignment}.govai-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-    tmp = final.parent / f".{assignment}.govai-{os.getpid()}"
-    tmp.mkdir(parents=True)
-    for rel, data in _files_under(sub.path).items():
-        if not rel.endswith(".ipynb"):
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / rel).write_bytes(data)
-    for rel, data in sub.files.items():
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / rel).write_bytes(data)
-    for name, text in executed.items():
-        (tmp / f"{name}.ipynb").write_text(text, encoding="utf-8")
-    old = final.parent / f".{assignment}.govai-old-{os.getpid()}"
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-# -- running ------------------------------------------------------------------------------------
-
-
-def _summarise(result: dict[str, Any]) -> tuple[float, float]:
-    got = total = 0.0
-    for nb in result["notebooks"].values():
-        for item in nb.get("items", []):
-            got += item["points"] or 0.0
-            total += item["max_points"]
-    return got, total
+    return out
 
 
 class Grader:
-    def __init__(self, course: Path, assignment: str, db_url: str, workers: int, timeout: float,
+    """In-process `govai grade` (what the CLI runs), for tests and tools."""
+
+    def __init__(self, course: Path, assignment: str, db_url: str, workers: int, timeout: float | None,
                  executor: str = "local", scheduler: str | None = None, students: list[str] | None = None,
-                 force: bool = False, progress: bool = True) -> None:
+                 force: bool = False, progress: bool = True, extra: list[str] | None = None) -> None:
         self.course, self.assignment, self.db_url = course.resolve(), assignment, db_url
         self.workers, self.timeout, self.executor, self.scheduler = max(1, workers), timeout, executor, scheduler
-        self.students, self.force, self.progress = students, force, progress
+        self.students, self.force, self.progress, self.extra = students, force, progress, list(extra or [])
+        self.exit_code = 0
 
-    def config(self, master_texts: dict[str, str], checksums: dict[str, dict[str, str]]) -> dict[str, Any]:
-        hide = [str(self.course)]
-        if self.db_url.startswith("sqlite:///"):
-            hide.append(str(Path(self.db_url[len("sqlite:///"):]).resolve().parent))
-        return {"masters": master_texts, "checksums": checksums, "timeout": self.timeout,
-                "preload": preload_modules(master_texts), "limits": {}, "hide": hide}
+    def argv(self) -> list[str]:
+        argv = [self.assignment, f"--CourseDirectory.root={self.course}", f"--CourseDirectory.db_url={self.db_url}",
+                f"--GovaiAutograde.workers={self.workers}", f"--GovaiAutograde.executor={self.executor}",
+                f"--GovaiAutograde.progress={self.progress}"]
+        if self.timeout is not None:
+            argv.append(f"--Execute.timeout={int(self.timeout) if float(self.timeout).is_integer() else self.timeout}")
+        if self.scheduler:
+            argv.append(f"--GovaiAutograde.scheduler={self.scheduler}")
+        if self.students:
+            if len(self.students) == 1:
+                argv.append(f"--CourseDirectory.student_id={self.students[0]}")
+            else:
+                argv.append("--GovaiAutograde.students=" + json.dumps(self.students))
+        if self.force:
+            argv.append("--force")
+        return argv + self.extra
 
     def run(self) -> list[Outcome]:
-        from govai.grading import gradebook
+        from govai.grading.autograde import run_app
 
-        src = self.course / "source" / self.assignment
-        master_texts = masters(self.course, self.assignment)
-        if not master_texts:
-            raise GovaiError(f"找不到作業 {self.assignment} 的教師版筆記本：{src} / no master notebooks in {src}")
-        info = gradebook.ensure_assignment(self.course, self.assignment, self.db_url)
-        master_digest = hashlib.sha256(json.dumps([master_texts, info.checksums], sort_keys=True).encode()).hexdigest()
-        subs = find_submissions(self.course, self.assignment, list(master_texts), master_digest, self.students)
-        done = gradebook.graded_digests(self.db_url, self.assignment)
-        outcomes: list[Outcome] = []
-        todo: list[Submission] = []
-        for sub in subs:
-            if (not self.force and done.get(sub.student) == sub.digest
-                    and (self.course / "autograded" / sub.student / self.assignment).is_dir()):
-                outcomes.append(Outcome(sub.student, "skipped", reason="未變更，已評分 / unchanged"))
-            else:
-                todo.append(sub)
-        if todo:
-            outcomes += self._grade(todo, self.config(master_texts, info.checksums), info.course_id)
-        return sorted(outcomes, key=lambda o: o.student)
-
-    def _grade(self, todo: list[Submission], config: dict[str, Any], course_id: str) -> list[Outcome]:
-        from tqdm import tqdm
-
-        from govai.grading import gradebook
-
-        outcomes: list[Outcome] = []
-        bar = tqdm(total=len(todo), desc=f"評分 grading {self.assignment}", unit="份", disable=not self.progress,
-                   file=sys.stderr, dynamic_ncols=True)
-        payload = {s.student: {"student": s.student, "notebooks": s.notebooks, "files": s.files,
-                               "paths": {n: str(s.path / f"{n}.ipynb") for n in s.notebooks}} for s in todo}
-        by_student = {s.student: s for s in todo}
-        with gradebook.open_gradebook(self.db_url, course_id=course_id) as gb:
-            recorder = gradebook.Recorder(gb)
-
-            def finish(result: dict[str, Any]) -> None:
-                sub = by_student[result["student"]]
-                outcomes.append(self._store(recorder, sub, result))
-                bar.update(1)
-
-            try:
-                if self.executor == "dask":
-                    self._run_dask(payload, config, finish)
-                else:
-                    self._run_local(payload, config, finish)
-            finally:
-                recorder.flush()
-        bar.close()
+        self.exit_code, outcomes = run_app(self.argv(), root=str(self.course))
+        if self.exit_code and not outcomes:
+            raise GovaiError(f"評分失敗（結束代碼 {self.exit_code}）/ grading failed with exit code {self.exit_code}")
         return outcomes
-
-    def _run_local(self, payload: dict[str, dict[str, Any]], config: dict[str, Any], finish: Any) -> None:
-        from concurrent.futures import as_completed
-
-        from govai.grading import worker
-
-        try:
-            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="govai-grade") as pool:
-                futures: list[Future[dict[str, Any]]] = [pool.submit(worker.grade_payload, p, config)
-                                                         for p in payload.values()]
-                for fut in as_completed(futures):
-                    finish(fut.result())
-        finally:
-            worker.close_all()
-
-    def _run_dask(self, payload: dict[str, dict[str, Any]], config: dict[str, Any], finish: Any) -> None:
-        from dask.distributed import Client, as_completed
-
-        from govai.grading import worker
-
-        if not self.scheduler:
-            raise GovaiError("--executor dask 需要 --scheduler 位址 / --executor dask needs --scheduler ADDRESS")
-        with Client(self.scheduler, timeout=60) as client:
-            [cfg] = client.scatter([config], broadcast=True)
-            futures = {client.submit(worker.grade_payload, p, cfg, pure=False): s for s, p in payload.items()}
-            for fut in as_completed(list(futures)):
-                try:
-                    result = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker fails that submission only
-                    result = {"student": futures[fut], "notebooks": {}, "seconds": 0.0,
-                              "error": f"Dask 工作失敗 / dask task failed: {exc}"}
-                finish(result)
-
-    def _store(self, recorder: Any, sub: Submission, result: dict[str, Any]) -> Outcome:
-        from govai.grading import gradebook
-
-        if result.get("error"):
-            return Outcome(sub.student, "failed", seconds=result.get("seconds", 0.0), reason=result["error"])
-        executed = {n: r["executed"] for n, r in result["notebooks"].items() if not r.get("missing")}
-        grades = {}
-        for name, r in result["notebooks"].items():
-            if r.get("missing"):
-                grades[name] = gradebook.NotebookGrades({}, {}, missing=True)
-            else:
-                grades[name] = gradebook.NotebookGrades({i["grade_id"]: i["points"] for i in r["items"]},
-                                                        r["comments"])
-        write_autograded(self.course, self.assignment, sub, executed)
-        recorder.add(self.assignment, sub.student, sub.timestamp, grades, sub.digest, result.get("seconds", 0.0))
-        got, total = _summarise(result)
-        missing = [n for n, r in result["notebooks"].items() if r.get("missing")]
-        items = [i for r in result["notebooks"].values() for i in r.get("items", [])]
-        reason = f"缺少筆記本 missing: {', '.join(missing)}" if missing else ""
-        return Outcome(sub.student, "graded", got, total, result.get("seconds", 0.0), reason, items)
 
 
 # -- CLI ----------------------------------------------------------------------------------------
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("assignment", help="作業名稱（nbgrader assignment） / assignment name")
+    parser.add_argument("assignment", nargs="?", default=None, help="作業名稱（nbgrader assignment） / assignment name")
     parser.add_argument("--course", type=Path, default=None,
                         help="課程根目錄（含 source/ 與 submitted/；預設目前目錄或本專案） / course root")
     parser.add_argument("--db", default=None,
                         help="成績簿資料庫 URL（預設 sqlite:///<課程>/gradebook.db；可用 PostgreSQL） / gradebook URL")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                         help="同時評分的份數（預設 CPU 核心數） / submissions graded in parallel")
-    parser.add_argument("--timeout", type=float, default=120.0,
-                        help="每個儲存格的時間上限（秒，預設 120） / per-cell time limit in seconds")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="每個儲存格的時間上限（秒；即 nbgrader 的 Execute.timeout） / per-cell time limit")
     parser.add_argument("--executor", choices=("local", "dask"), default="local",
                         help="local：本機執行緒；dask：分散到 Dask 叢集 / run locally or on a Dask cluster")
     parser.add_argument("--scheduler", default=None, help="Dask 排程器位址 / Dask scheduler address")
@@ -375,6 +205,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="重新評分已評過且未變更的作業 / regrade unchanged submissions")
     parser.add_argument("--no-progress", action="store_true", help="不顯示進度列 / no progress bar")
+    parser.epilog = ("其他選項照 nbgrader autograde（例如 --notebook、--no-execute、-f、--Autograde.create_student=False、"
+                     "--Execute.timeout=30） / any other option is nbgrader autograde's")
+    known = parser.parse_known_args
+
+    def parse_args(args: Any = None, namespace: Any = None) -> argparse.Namespace:
+        ns, extra = known(args, namespace)
+        ns.nbgrader_args = extra
+        return ns
+
+    parser.parse_args = parse_args  # type: ignore[method-assign]
 
 
 def summary_table(outcomes: list[Outcome], elapsed: float) -> str:
@@ -403,22 +243,43 @@ def _width(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Exit codes as nbgrader's: 0 all graded, 1 a submission failed or the assignment is unknown."""
     from govai.grading.gradebook import ensure_path
-    from govai.sandbox import SandboxError
 
     ensure_path()
-    course = (args.course or default_course()).resolve()
-    if not (course / "source" / args.assignment).is_dir():
-        print(f"找不到 {course / 'source' / args.assignment} / no such assignment in source/", file=sys.stderr)
-        return 2
-    db_url = args.db or f"sqlite:///{course / 'gradebook.db'}"
+    extra = list(getattr(args, "nbgrader_args", []) or [])
+    if any(a in ("--help-all", "-h", "--help") for a in extra):
+        from govai.grading.autograde import run_app
+
+        return run_app(extra)[0]
+    if args.course is not None:
+        course = args.course.resolve()
+    elif args.db is None and not (Path.cwd() / "nbgrader_config.py").exists() and not (Path.cwd() / "source").is_dir():
+        course = default_course()
+    else:
+        course = None
     started = time.monotonic()
-    grader = Grader(course, args.assignment, db_url, args.workers, args.timeout, args.executor, args.scheduler,
-                    args.student, args.force, progress=not args.no_progress)
-    try:
-        outcomes = grader.run()
-    except (GovaiError, SandboxError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    print(summary_table(outcomes, time.monotonic() - started))
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
+    argv = ([args.assignment] if args.assignment else []) + extra
+    if course is not None:
+        argv.append(f"--CourseDirectory.root={course}")
+    if args.db:
+        argv.append(f"--CourseDirectory.db_url={args.db}")
+    argv += [f"--GovaiAutograde.workers={max(1, args.workers)}", f"--GovaiAutograde.executor={args.executor}",
+             f"--GovaiAutograde.progress={not args.no_progress}"]
+    if args.timeout is not None:
+        argv.append(f"--Execute.timeout={int(args.timeout) if args.timeout.is_integer() else args.timeout}")
+    if args.scheduler:
+        argv.append(f"--GovaiAutograde.scheduler={args.scheduler}")
+    if args.student:
+        argv.append(f"--CourseDirectory.student_id={args.student[0]}" if len(args.student) == 1
+                    else "--GovaiAutograde.students=" + json.dumps(args.student))
+    if args.force:
+        argv.append("--force")
+    from govai.grading.autograde import run_app
+
+    code, outcomes = run_app(argv, root=str(course) if course is not None else None)
+    if outcomes:
+        print(summary_table(outcomes, time.monotonic() - started))
+    if code == 0 and any(o.status == "failed" for o in outcomes):
+        code = 1
+    return code

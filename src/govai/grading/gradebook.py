@@ -282,3 +282,35 @@ def _record(s: Any, api: Any, assignment: str, student: str, timestamp: _dt.date
         s.execute(graded_table.update().where(graded_table.c.assignment == assignment,
                                               graded_table.c.student == student)
                   .values(digest=digest, graded_at=now, seconds=seconds))
+
+
+class Marks:
+    """govai's record of what it graded (``govai_graded``): the digest of each graded submission, or
+    ``pending:<digest>`` while its grading is under way, so a killed run is resumed and a changed
+    submission regraded."""
+
+    def __init__(self, db_url: str) -> None:
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(db_url)
+        _meta.create_all(self.engine, checkfirst=True)
+
+    def load(self, assignment: str) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(graded_table.c.student, graded_table.c.digest)
+                                .where(graded_table.c.assignment == assignment)).all()
+        return {r[0]: r[1] for r in rows}
+
+    def mark(self, assignment: str, student: str, digest: str, seconds: float) -> None:
+        now = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+        where = (graded_table.c.assignment == assignment) & (graded_table.c.student == student)
+        with self.engine.begin() as conn:
+            if conn.execute(select(graded_table.c.digest).where(where)).first() is None:
+                conn.execute(graded_table.insert().values(assignment=assignment, student=student, digest=digest,
+                                                          graded_at=now, seconds=seconds))
+            else:
+                conn.execute(graded_table.update().where(where).values(digest=digest, graded_at=now,
+                                                                       seconds=seconds))
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -18,7 +18,11 @@ import ast
 import builtins
 import datetime as _dt
 import io
+import os
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +101,9 @@ class LearnerKernel:
         self.job: Job | None = None
         self.broken: str | None = None
         self.side_outputs: list[NotebookNode] | None = None   # outputs of proxied calls go here
+        self.epoch = 0                       # bumped by every request that may run learner code
+        self.namespace: TestNamespace | None = None     # the running test's namespace (pending writes)
+        self.cwd: WorkingDir | None = None   # released while waiting for the learner kernel
         import time
 
         budget = limits.submission_budget or 10 * limits.cell_timeout
@@ -145,7 +152,16 @@ class LearnerKernel:
             self.broken = "已超過整份作業的執行時間上限，其餘儲存格不再執行"
             raise KernelLost(self.broken, timed_out=True)
         timeout = min(timeout, left)
+        if msg.get("op") != "fetch":
+            self.epoch += 1
+        if self.namespace is not None and msg.get("op") != "files":
+            pre = self.namespace.take_pending()
+            if pre:
+                msg = {**msg, "pre": pre}
         try:
+            if self.cwd is not None:
+                with self.cwd.released():
+                    return job.request(msg, timeout)
             return job.request(msg, timeout)
         except TimeoutError:
             job.interrupt()
@@ -192,6 +208,34 @@ class LearnerKernel:
         if "raise" in reply:
             raise _learner_exception(reply["raise"])
         return self.decode(reply.get("value"))
+
+    def sync(self) -> None:
+        """Send the running test's pending namespace writes (the learner kernel sees them from now on)."""
+        if self.namespace is not None and self.namespace.has_pending():
+            self.op({"op": "sync"})
+
+    def written_files(self) -> tuple[dict[str, bytes], list[str]]:
+        """Files the learner's code wrote or changed since the last call, and those it removed."""
+        import base64
+
+        try:
+            self._ensure()
+            reply = self._request({"op": "files"}, self.limits.cell_timeout)
+        except KernelLost:
+            return {}, []
+        value = reply.get("value")
+        if type(value) is not dict:
+            return {}, []
+        changed = value.get("changed") if type(value.get("changed")) is dict else {}
+        removed = value.get("removed") if type(value.get("removed")) is list else []
+        out: dict[str, bytes] = {}
+        for rel, b64 in list(changed.items())[:10_000]:
+            if type(rel) is str and type(b64) is str and safe_relpath(rel):
+                try:
+                    out[rel] = base64.b64decode(b64, validate=True)
+                except ValueError:
+                    continue
+        return out, [r for r in removed[:10_000] if type(r) is str and safe_relpath(r)]
 
     def fetch(self, names: list[str]) -> dict[str, Any]:
         if not names:
@@ -352,9 +396,259 @@ def _plain(value: Any) -> str:
         return repr(value)
 
 
+class WorkingDir:
+    """The submission's working directory on the grader's side, current while a test cell runs.
+
+    The process has one current directory, so test cells of different submissions take turns
+    (a lock), and give the turn away while they wait for the learner kernel.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, path: str) -> None:
+        self.path, self.held, self.prev = path, False, ""
+
+    def __enter__(self) -> WorkingDir:
+        self._lock.acquire()
+        self.prev = os.getcwd()
+        os.chdir(self.path)
+        self.held = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            os.chdir(self.prev)
+            self.held = False
+            self._lock.release()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        if not self.held:
+            yield
+            return
+        os.chdir(self.prev)
+        self.held = False
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
+            self.prev = os.getcwd()
+            os.chdir(self.path)
+            self.held = True
+
+
+def safe_relpath(rel: str) -> bool:
+    """A relative path with no empty, ``.`` or ``..`` part (what the learner kernel may name)."""
+    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or len(rel) > 1000:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
+_JUDGE_ONLY = frozenset({"print", "display", "get_ipython", "In", "Out", "exit", "quit"})
+
+
+class TestNamespace(dict):
+    """The namespace a test cell runs in: the learner's namespace, as the test would see it in nbgrader.
+
+    * Reading a name the test has not assigned fetches it from the learner kernel (data is copied,
+      other objects are proxies), afresh after any learner code ran; builtins are always the judge's.
+    * Assigning or deleting a name also happens in the learner kernel, before the next learner code
+      runs, so learner functions look names up where the test changed them (``del squares``).
+      Values that are not data or learner objects (functions, classes, modules made by the test)
+      stay here and reach the kernel as source (see :func:`definitions`).
+    """
+
+    def __init__(self, kernel: LearnerKernel, local: dict[str, Any]) -> None:
+        super().__init__(local)
+        self._kernel = kernel
+        self._cache: dict[str, Any] = {}
+        self._absent: set[str] = set()
+        self._epoch = -1
+        self._assigned: set[str] = set()
+        self._deleted: set[str] = set()
+        self.local_only: set[str] = set(local)
+
+    # learner side
+
+    def _fresh(self) -> None:
+        if self._kernel.epoch != self._epoch:
+            self._cache.clear()
+            self._absent.clear()
+            self._epoch = self._kernel.epoch
+
+    def prefetch(self, names: list[str]) -> None:
+        names = [n for n in names if not dict.__contains__(self, n) and _learner_name(n)]
+        self._fresh()
+        values = self._kernel.fetch(names)
+        self._fresh()
+        self._cache.update(values)
+        self._absent.update(n for n in names if n not in values)
+
+    def _learner(self, key: str) -> Any:
+        self._fresh()
+        if key in self._cache:
+            return self._cache[key]
+        if key in self._absent or key in self._deleted:
+            raise KeyError(key)
+        values = self._kernel.fetch([key])
+        self._fresh()
+        if key in values:
+            self._cache[key] = values[key]
+            return values[key]
+        self._absent.add(key)
+        raise KeyError(key)
+
+    def __getitem__(self, key: str) -> Any:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        if type(key) is not str or not _learner_name(key):
+            raise KeyError(key)
+        return self._learner(key)
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        dict.__setitem__(self, key, value)
+        if type(key) is str and _learner_name(key) and key not in self.local_only:
+            self._assigned.add(key)
+            self._deleted.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        if dict.__contains__(self, key):
+            dict.__delitem__(self, key)
+            if key in self.local_only:
+                self.local_only.discard(key)
+                return
+        elif type(key) is str and _learner_name(key):
+            self._learner(key)                    # KeyError (NameError) if the learner has no such name
+        else:
+            raise KeyError(key)
+        self._assigned.discard(key)
+        self._deleted.add(key)
+        self._cache.pop(key, None)
+
+    # pending writes, sent with the next request to the learner kernel
+
+    def has_pending(self) -> bool:
+        return bool(self._assigned or self._deleted)
+
+    def take_pending(self) -> dict[str, Any] | None:
+        if not self.has_pending():
+            return None
+        assign = []
+        for key in sorted(self._assigned):
+            value = dict.get(self, key, _MISSING)
+            if value is _MISSING:
+                continue
+            try:
+                assign.append([key, wire.encode(value, _handle_ref)])
+            except (TypeError, ValueError, RecursionError):
+                self.local_only.add(key)          # a judge-made function, class, module …: stays here
+        pre = {"assign": assign, "delete": sorted(self._deleted)}
+        self._assigned.clear()
+        self._deleted.clear()
+        return pre
+
+
+def _learner_name(name: str) -> bool:
+    return not (name in _BUILTIN_NAMES or name in _JUDGE_ONLY or (name.startswith("__") and name.endswith("__")))
+
+
+def definitions(source: str) -> str:
+    """The top-level imports, functions and classes of a (visible) test: what later cells may use."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ""
+    keep = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef,
+                                                   ast.AsyncFunctionDef, ast.ClassDef))]
+    return ast.unparse(ast.Module(body=keep, type_ignores=[])) if keep else ""
+
+
+def python_source(source: str) -> str:
+    """IPython syntax (``%time``, ``!cmd``, ``%%capture``) turned into Python, as IPython would."""
+    try:
+        ast.parse(source)
+        return source
+    except SyntaxError:
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+class JudgeShell:
+    """``get_ipython()`` inside a test: timing magics run here; other magics and ``!`` in the learner kernel."""
+
+    def __init__(self, ns: TestNamespace, kernel: LearnerKernel, outputs: list[NotebookNode],
+                 flush: Any) -> None:
+        self.ns, self.kernel, self.outputs, self.flush = ns, kernel, outputs, flush
+        self.user_ns = ns
+
+    def _timed(self, code: str, label: str) -> Any:
+        import time
+
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            tree = ast.parse(python_source(code))
+        value = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and len(tree.body) == 1:
+            value = eval(compile(ast.Expression(tree.body[0].value), "<magic>", "eval"), self.ns)
+        else:
+            exec(compile(tree, "<magic>", "exec"), self.ns)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        builtins.print(f"CPU times: total: {cpu * 1000:.3g} ms\nWall time: {wall * 1000:.3g} ms" if label == "time"
+                       else f"{wall * 1e6:.3g} µs per loop (1 run)", file=self.ns["__stdout__"])
+        return value
+
+    def _forward(self, code: str) -> Any:
+        self.flush()
+        outputs, _ok = self.kernel.run(code, silent=False)
+        self.outputs.extend(o for o in outputs if o.output_type != "error")
+        errors = [o for o in outputs if o.output_type == "error"]
+        if errors:
+            raise RuntimeError(f"{errors[0].ename}: {errors[0].evalue}")
+        return None
+
+    def run_line_magic(self, name: str, line: str, _stack_depth: int = 1) -> Any:
+        if name in ("time", "timeit"):
+            return self._timed(line, name)
+        return self._forward(f"%{name} {line}")
+
+    def run_cell_magic(self, name: str, line: str, cell: str) -> Any:
+        if name in ("time", "timeit"):
+            return self._timed(cell, name)
+        if name == "capture":
+            exec(compile(python_source(cell), "<magic>", "exec"), self.ns)
+            return None
+        return self._forward(f"%%{name} {line}\n{cell}")
+
+    def system(self, cmd: str) -> None:
+        self._forward(f"!{cmd}")
+
+    def getoutput(self, cmd: str, split: bool = True, depth: int = 0) -> Any:
+        self._forward(f"!{cmd}")
+        return []
+
+
 def run_test(source: str, kernel: LearnerKernel, persistent: dict[str, Any], filename: str,
-             count: int) -> list[NotebookNode]:
-    """Run one test cell in a fresh namespace here; outputs in nbgrader's terms (errors fail it)."""
+             count: int, cwd: str | None = None) -> list[NotebookNode]:
+    """Run one test cell here, in the learner's namespace as nbgrader's kernel would see it (see
+    :class:`TestNamespace`), with the submission's working directory; outputs in nbgrader's terms."""
     outputs: list[NotebookNode] = []
     stdout, stderr = io.StringIO(), io.StringIO()
     import sys as _sys
@@ -379,13 +673,21 @@ def run_test(source: str, kernel: LearnerKernel, persistent: dict[str, Any], fil
 
     side: list[NotebookNode] = []
     kernel.side_outputs = side
+    guard = WorkingDir(cwd) if cwd else None
+    ns = TestNamespace(kernel, {"__builtins__": builtins, "__name__": "__main__", "print": _print,
+                                "display": _display, "__stdout__": stdout})
+    for key, value in persistent.items():
+        dict.__setitem__(ns, key, value)
+        ns.local_only.add(key)
+    dict.__setitem__(ns, "get_ipython", lambda: JudgeShell(ns, kernel, side, flush))
     try:
-        tree = ast.parse(source, filename=filename)
-        ns: dict[str, Any] = {"__builtins__": builtins, "__name__": "__main__", "print": _print,
-                              "display": _display}
-        ns.update(persistent)
-        ns.update(kernel.fetch(free_names(source)))
-        before = dict(ns)
+        if guard is not None:
+            guard.__enter__()
+            kernel.cwd = guard
+        kernel.namespace = ns
+        code = python_source(source)
+        tree = ast.parse(code, filename=filename)
+        ns.prefetch(free_names(code))
         last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         body = tree.body[:-1] if last is not None else tree.body
         exec(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"), ns)
@@ -397,17 +699,26 @@ def run_test(source: str, kernel: LearnerKernel, persistent: dict[str, Any], fil
                 side.clear()
                 outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": _plain(value)},
                                                       execution_count=count))
-        for key, value in ns.items():
-            if not key.startswith("__") and key not in ("print", "display") and before.get(key, _MISSING) is not value:
-                persistent[key] = value
+        kernel.sync()
         flush()
         outputs.extend(side)
     except BaseException as exc:  # noqa: BLE001 - any failure is the test's failure
+        try:
+            kernel.sync()
+        except BaseException:  # noqa: BLE001
+            pass
         flush()
         outputs.extend(side)
         outputs.append(_format_error(exc, filename))
     finally:
         kernel.side_outputs = None
+        kernel.namespace = None
+        kernel.cwd = None
+        if guard is not None:
+            guard.__exit__()
+    for key in ns.local_only:
+        if dict.__contains__(ns, key) and not key.startswith("__") and key not in _JUDGE_ONLY:
+            persistent[key] = dict.__getitem__(ns, key)
     return outputs
 
 
@@ -427,8 +738,13 @@ def is_test_cell(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def execute(nb: NotebookNode, kernel: LearnerKernel, name: str) -> NotebookNode:
-    """Execute every code cell of ``nb`` in order (learner cells in the sandbox, tests here)."""
+def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None = None) -> NotebookNode:
+    """Execute every code cell of ``nb`` in order (learner cells in the sandbox, tests here).
+
+    With ``cwd`` (the submission's working directory on this side), files the learner's code
+    wrote are copied there before each test cell and at the end, so tests and the autograded
+    folder see them as in nbgrader.
+    """
     persistent: dict[str, Any] = {}
     count = 0
     for index, cell in enumerate(nb.cells):
@@ -438,13 +754,51 @@ def execute(nb: NotebookNode, kernel: LearnerKernel, name: str) -> NotebookNode:
         started = _now()
         if is_test_cell(cell):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", index)
-            outputs = run_test(cell.source, kernel, persistent, f"<測試 {name} {gid}>", count)
-            visible = strip_hidden(cell.source)
-            if visible.strip():
-                kernel.run(visible, silent=True)
+            if cwd:
+                sync_files(kernel, cwd)
+            outputs = run_test(cell.source, kernel, persistent, f"<測試 {name} {gid}>", count, cwd)
+            defs = definitions(python_source(strip_hidden(cell.source)))
+            if defs:
+                kernel.run(defs, silent=True)
         else:
             outputs, _ok = kernel.run(cell.source)
         cell.outputs = outputs
         cell.execution_count = count
         cell.metadata["execution"] = {"iopub.execute_input": started, "shell.execute_reply": _now()}
+    if cwd:
+        sync_files(kernel, cwd)
     return nb
+
+
+def sync_files(kernel: LearnerKernel, cwd: str) -> None:
+    """Mirror into ``cwd`` what the learner's code wrote, changed or removed in its working directory."""
+    changed, removed = kernel.written_files()
+    root = os.path.realpath(cwd)
+    for rel, data in changed.items():
+        target = os.path.join(root, *rel.split("/"))
+        parent = os.path.dirname(target)
+        if not _inside(root, parent):
+            continue
+        try:
+            os.makedirs(parent, exist_ok=True)
+            if not _inside(root, os.path.realpath(parent)) or os.path.islink(target):
+                continue
+            if os.path.isdir(target):
+                continue
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        except OSError:
+            continue
+    for rel in removed:
+        target = os.path.join(root, *rel.split("/"))
+        if _inside(root, os.path.realpath(os.path.dirname(target))) and os.path.isfile(target) \
+                and not os.path.islink(target):
+            try:
+                os.remove(target)
+            except OSError:
+                pass
+
+
+def _inside(root: str, path: str) -> bool:
+    return path == root or path.startswith(root + os.sep)

@@ -112,3 +112,81 @@ def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, 
         result["error"] = f"評分時發生錯誤 / grading failed: {type(exc).__name__}: {exc}"
     result["seconds"] = time.monotonic() - started
     return result
+
+
+# -- nbgrader's autograde with govai's execution ------------------------------------------------
+
+
+def _read_tree(root: str) -> dict[str, bytes]:
+    import os
+
+    out: dict[str, bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            with open(path, "rb") as fh:
+                out[os.path.relpath(path, root).replace(os.sep, "/")] = fh.read()
+    return out
+
+
+def _write_tree(root: str, files: dict[str, bytes]) -> None:
+    import os
+
+    for rel, data in files.items():
+        if not judge.safe_relpath(rel):
+            continue
+        path = os.path.join(root, *rel.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+
+def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """Execute one submission's sanitized notebooks (nbgrader's order, one fresh kernel each).
+
+    ``payload``: ``student``, ``notebooks`` (list of ``{"name", "source"}``: notebook JSON after
+    nbgrader's sanitizing preprocessors), ``files`` (the submission's working directory, notebooks
+    excluded). Returns the executed notebooks and the files the learner's code wrote, changed or
+    removed (nbgrader keeps what a notebook writes in the autograded folder).
+    """
+    import os
+    import shutil
+    import tempfile
+
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    started = time.monotonic()
+    result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "files": {}, "removed": [],
+                              "error": None}
+    timeout = config.get("timeout")
+    cell_timeout = float(timeout) if timeout not in (None, 0, -1) and float(timeout) > 0 else 24 * 3600.0
+    limits = judge.JudgeLimits(cell_timeout=cell_timeout)
+    inputs: dict[str, bytes] = dict(payload.get("files", {}))
+    workdir = tempfile.mkdtemp(prefix="govai-judge-")
+    try:
+        _write_tree(workdir, inputs)
+        sandbox = sandbox_for(config)
+        for item in payload["notebooks"]:
+            name = item["name"]
+            try:
+                nb = nbformat.reads(item["source"], as_version=4)
+                kernel = judge.LearnerKernel(sandbox, _read_tree(workdir), dict(config.get("env", {})), limits)
+                try:
+                    executed = judge.execute(nb, kernel, name, cwd=workdir)
+                finally:
+                    kernel.close()
+                result["notebooks"][name] = {"executed": nbformat.writes(executed, version=4),
+                                             "restarts": kernel.restarts}
+            except Exception as exc:  # noqa: BLE001 - this notebook fails, as in nbgrader
+                result["notebooks"][name] = {"error": f"{type(exc).__name__}: {exc}"}
+        after = _read_tree(workdir)
+        result["files"] = {k: v for k, v in after.items() if inputs.get(k) != v}
+        result["removed"] = sorted(set(inputs) - set(after))
+    except Exception as exc:  # noqa: BLE001 - reported per submission; the batch goes on
+        result["error"] = f"評分時發生錯誤 / grading failed: {type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    result["seconds"] = time.monotonic() - started
+    return result
