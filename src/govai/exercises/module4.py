@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from govai.exercises.compare import check_labels, check_number
 from govai.exercises.core import Mismatch, Problem, check_code_set, check_function_cases, expect_type, same
 
 # 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
@@ -512,3 +513,144 @@ def mask_report(messages: Mapping[str, str]) -> None:
     for key, text in messages.items():
         print(f"【{key}】原文　：{text}")
         print(f"　　　 遮罩後：{_mask(text)}")
+
+
+# -- 第 4 課：AI 服務的政府採購 ------------------------------------------------------------------
+
+
+class ProcurementRules(Problem):
+    id = "module4.procurement_rules"
+    title = "最有利標、評選委員會與保密"
+    objective = "能正確說明政府採購法第 56 條最有利標、第 94 條評選委員會與第 34 條保密的規定。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3",)
+    _var = "true_statements"
+    _expected = frozenset({2, 3, 5})
+    _hints = (
+        "回到本課「最有利標」與「評選委員會與保密」兩節，逐句比對條文重點：評選的項目、次數、委員人數與組成、什麼要保密到什麼時候。",
+        "有 3 句正確。注意「專家學者」的比例與身分限制，以及底價與投標文件各自保密到什麼時候。",
+    )
+    _solution = "```python\ntrue_statements = {2, 3, 5}\n```"
+    _correct = {2, 3, 5}
+    _wrong = {2, 3, 4, 5}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="正確敘述的編號")
+
+
+class PerformanceDeduction(Problem):
+    id = "module4.performance_deduction"
+    title = "服務水準分級扣款"
+    objective = "能依契約的服務水準分級扣款表計算 AI 服務未達標時的扣款金額。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3",)
+    _var = "lesson_deduction"
+    _hints = (
+        "一個月一個月算：先看可用率落在哪一級（注意「以上」包含下限本身），再乘上月服務費。",
+        "99.0% 恰好是「99.0% 以上、未達 99.5%」那一級的下限。",
+    )
+    _solution = "```python\nlesson_deduction = 0 + 60 * 0.02 + 60 * 0.05  # 4.2 萬元\n```"
+    _correct = 4.2
+    _wrong = 6.0
+
+    def _check(self, value: Any) -> None:
+        check_number(value, 4.2, abs_tol=0.01, what="三個月的扣款合計（萬元）")
+
+
+class AcceptancePath(Problem):
+    id = "module4.acceptance_path"
+    title = "驗收不符時走哪一條路"
+    objective = "能依政府採購法第 72 條與契約約定，判斷驗收結果應驗收合格、限期改善或減價收受。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3",)
+    _var = "paths"
+    _expected = {"甲": "限期改善", "乙": "減價收受", "丙": "驗收合格"}
+    CHOICES = ("驗收合格", "限期改善", "減價收受")
+    _hints = (
+        "先問：主要項目（影響安全或使用的）都達標了嗎？沒有 → 限期改善後複驗。",
+        "只有次要項目不符，而且不妨礙安全及使用、不減少效用時，契約才讓機關選擇減價收受。",
+    )
+    _solution = '```python\npaths = {"甲": "限期改善", "乙": "減價收受", "丙": "驗收合格"}\n```'
+    _correct = dict(_expected)
+    _wrong = {"甲": "減價收受", "乙": "減價收受", "丙": "驗收合格"}
+
+    def _check(self, value: Any) -> None:
+        expect_type(value, dict, "paths")
+        if set(value) != set(self._expected):
+            raise Mismatch("請保留甲、乙、丙三個批次。")
+        if any(v not in self.CHOICES for v in value.values()):
+            raise Mismatch("每個值只能是「驗收合格」「限期改善」或「減價收受」。")
+        wrong = [k for k, v in self._expected.items() if value[k] != v]
+        if wrong:
+            raise Mismatch(f"有 {len(wrong)} 個批次判斷不對：先看主要項目是否達標，再看次要項目是否妨礙安全及使用。")
+
+
+# -- 第 5 課：現行法規 -------------------------------------------------------------------------
+
+
+class AiActFacts(Problem):
+    id = "module4.ai_act_facts"
+    title = "人工智慧基本法的重點"
+    objective = "能正確說明人工智慧基本法的公布施行日、定義、主管機關、第 5 條高風險標示與第 19 條機關義務。"
+    competencies = ("風險辨識", "行政監理")
+    domains = ("gov-ai-core/C1",)
+    _var = "act_true"
+    _expected = frozenset({"A", "C", "D"})
+    _hints = (
+        "回到本課第 1 節，逐句比對：公布施行日期、第 3 條定義的用字、誰認定高風險、第 19 條要求什麼。",
+        "有 3 句正確。第 5 條的高風險是由誰認定、要先諮詢誰？",
+    )
+    _solution = '```python\nact_true = {"A", "C", "D"}\n```'
+    _correct = {"A", "C", "D"}
+    _wrong = {"A", "B", "C", "D"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="正確敘述的代號")
+
+
+class PdpaOtherPurpose(Problem):
+    id = "module4.pdpa_2025"
+    title = "個資法：目的外利用與 2025 修正"
+    objective = "能依個資法第 16 條判斷行政資料目的外利用的例外事由，並說明 2025 修正的個人資料保護長與事故通知。"
+    competencies = ("風險辨識", "倫理判斷")
+    domains = ("gov-ai-core/C1", "iii-genai/D4")
+    _var = "exceptions"
+    _expected = frozenset({"B", "D", "F"})
+    _hints = (
+        "第 16 條但書列了七款例外，回到本課第 2 節的表逐一比對。",
+        "有 3 項是條文列出的例外。「機關覺得比較方便」或「廠商需要資料訓練模型」都不在其中。",
+    )
+    _solution = '```python\nexceptions = {"B", "D", "F"}\n```'
+    _correct = {"B", "D", "F"}
+    _wrong = {"B", "C", "D", "F"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="屬於個資法第 16 條但書例外事由的代號")
+
+
+class ClassifiedDocs(Problem):
+    id = "module4.classified_docs"
+    title = "哪些工作可以用生成式 AI"
+    objective = "能依生成式AI參考指引第 3、4 點判斷哪些公務工作可以使用生成式 AI，哪些禁止使用。"
+    competencies = ("風險辨識", "倫理判斷")
+    domains = ("gov-ai-core/C2",)
+    _var = "allowed"
+    _expected = frozenset({2, 4})
+    _hints = (
+        "第 3 點：機密文書（國家機密文書與一般公務機密文書）一律由承辦人親自撰寫，不論用哪一種生成式 AI。",
+        "第 4 點：不得提供個人資料或未經同意公開的資訊；只有封閉式地端部署、確認環境安全後，才得依機密等級分級使用。",
+    )
+    _solution = "```python\nallowed = {2, 4}\n```"
+    _correct = {2, 4}
+    _wrong = {2, 4, 5}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="依指引可以使用生成式 AI 的工作編號")
+
+
+q10 = ProcurementRules()
+q11 = PerformanceDeduction()
+q12 = AcceptancePath()
+q13 = AiActFacts()
+q14 = PdpaOtherPurpose()
+q15 = ClassifiedDocs()
