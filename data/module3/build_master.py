@@ -586,12 +586,12 @@ assert _rep["decision"] == "通過", "每類 40 件且全部正確時應通過"
 _t = ["X"] * 40 + ["Y"] * 40
 _p = ["X"] * 40 + ["Y"] * 32 + ["X"] * 8
 _e = acceptance(_t, _p)
-check_number(_e["accuracy"], 0.9, what="整體正確率", abs_tol=1e-9)
-check_number(_e["min_recall"], 0.8, what="各類召回率的最小值（依真實類別計算）", abs_tol=1e-9)
+check_number(_e["accuracy"], 0.9, what="整體正確率")
+check_number(_e["min_recall"], 0.8, what="各類召回率的最小值（依真實類別計算）")
 assert _e["decision"] == "通過", "正確率恰為 0.90、召回率恰為 0.80、每類恰 40 件時應判定通過"
 assert acceptance(["X"] * 39 + ["Y"] * 41, ["X"] * 39 + ["Y"] * 41)["decision"] == "樣本不足", "有一類只有 39 件時應判定樣本不足"
 _low = acceptance(["X"] * 160 + ["Y"] * 40, ["X"] * 160 + ["Y"] * 31 + ["X"] * 9)
-check_number(_low["min_recall"], 0.775, what="各類召回率的最小值（依真實類別計算）", abs_tol=1e-9)
+check_number(_low["min_recall"], 0.775, what="各類召回率的最小值（依真實類別計算）")
 assert _low["decision"] == "不通過", "整體正確率達標但有一類召回率未達 0.80 時應判定不通過"
 assert acceptance(pd.Series(["X"] * 40 + ["Y"] * 40), np.array(["X"] * 34 + ["Y"] * 6 + ["Y"] * 34 + ["X"] * 6))["decision"] == "不通過", "整體正確率未達 0.90 時應判定不通過"
 check_text(vendor_decision, what="廠商模型的驗收結論", must_include=["樣本不足"])
