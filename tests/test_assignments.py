@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govai import catalog, engine
+from govai import catalog, engine, mutations
 from govai.release import assignments
 from govai.validate import validate_master, validate_release
 
@@ -45,8 +45,9 @@ def test_structure_and_tags(path: Path) -> None:
         assert meta.get("domains") and set(meta["domains"]) <= cat.domain_keys(), (gid, meta.get("domains"))
         assert "### BEGIN HIDDEN TESTS" in cell.source, f"{gid}: hidden tests"
         assert cell.metadata.nbgrader.get("locked"), gid
-    for cell in solutions:
-        assert cell.metadata.get("govai", {}).get("wrong_answer"), cell.metadata.nbgrader.grade_id
+    assert solutions, "solution cells"
+    # Known wrong answers live in each item's mutation suite (CONTRIBUTING, assessment standard).
+    assert not mutations.shortfalls(nb), mutations.shortfalls(nb)
 
 
 @pytest.mark.slow
@@ -70,9 +71,13 @@ def test_nbgrader_validate_invert_release_stubs_fail(path: Path) -> None:
 def test_known_wrong_answers_fail_and_solutions_pass(path: Path, tmp_path: Path) -> None:
     master = engine.read_notebook(path)
     wrong = copy.deepcopy(master)
+    first_wrong: dict[str, str] = {}
+    for suite in mutations.suites(master):
+        if suite.wrong:
+            first_wrong.update(suite.wrong[0].replacements)
     for cell in wrong.cells:
-        if engine.is_solution(cell):
-            cell.source = cell.metadata["govai"]["wrong_answer"]
+        if engine.is_solution(cell) and engine.grade_id(cell) in first_wrong:
+            cell.source = first_wrong[engine.grade_id(cell)]
     for sub, expect_full in ((master, True), (wrong, False)):
         nb = engine.compose(sub, master)
         engine.execute(nb, path.parent)
