@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from govai.exercises.compare import check_bool, check_labels, check_number
 from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type, same
 
 CRITERIA = ("價值", "資料準備度", "風險可控度", "成本可負擔度", "組織準備度")
@@ -333,3 +334,162 @@ def scenario_npvs(rate: float, scenarios: Mapping[str, Sequence[float]]) -> Any:
     import pandas as pd
 
     return pd.DataFrame([{"情境": k, "淨現值": round(npv(rate, f), 1)} for k, f in scenarios.items()]).set_index("情境")
+
+
+# -- 第 3 課：投資決策 -------------------------------------------------------------------------
+
+# 本課程的推動規則（第 3 課與評分作業相同）：淨現值 > 0，且回收年不超過第 4 年。
+GO_MAX_PAYBACK_YEAR = 4
+
+
+def go_decision(npv_value: float, payback: int | None) -> bool:
+    """The course's go rule: NPV > 0 and payback year (first cumulative ≥ 0) no later than year 4."""
+    return npv_value > 0 and payback is not None and payback <= GO_MAX_PAYBACK_YEAR
+
+
+class GoRule(Problem):
+    id = "module5.go_rule"
+    title = "淨現值、回收年與推動規則"
+    objective = "能由折現表算出淨現值、由累計現金流量找出回收年，並依推動規則做出決定。"
+    competencies = ("評估導入", "策略制定")
+    domains = ("gov-ai-planning/P1",)
+    _var = ("lesson_npv", "lesson_payback", "lesson_go")
+    _hints = (
+        "淨現值：把折現表的「現值」欄全部加總（第 0 年的建置成本是負數，也要加）。",
+        "回收年：把「現金流量」欄由第 0 年往下累加，第一次 ≥ 0 的那一年。推動要同時滿足兩個條件。",
+    )
+    _solution = ("```python\nlesson_npv = -420 + 77.67 + 94.26 + 91.51 + 88.85 + 86.26  # 約 18.55\n"
+                 "lesson_payback = 5\nlesson_go = False  # 淨現值為正，但回收年晚於第 4 年\n```")
+    _correct = (18.55, 5, False)
+    _wrong = (18.55, 5, True)
+    _blank = (None, None, None)
+
+    def _check(self, npv_value: Any, payback: Any, go: Any) -> None:
+        check_number(npv_value, 18.55, abs_tol=0.1, what="淨現值（現值欄的總和）")
+        check_number(payback, 5, integer=True, what="回收年（累計現金流量第一次 ≥ 0 的年份）")
+        check_bool(go, False, what="是否推動（淨現值 > 0 且回收年不超過第 4 年）")
+
+
+class ExpectedNpv(Problem):
+    id = "module5.expected_npv"
+    title = "期望淨現值"
+    objective = "能以情境機率加權各情境的淨現值，算出期望淨現值。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1",)
+    _var = "lesson_expected"
+    _hints = ("期望淨現值 = 悲觀機率 × 悲觀淨現值 + 基準機率 × 基準淨現值 + 樂觀機率 × 樂觀淨現值。",
+              "悲觀情境的淨現值是負數，別漏了負號。")
+    _solution = "```python\nlesson_expected = 0.2 * -108.7 + 0.6 * 266.1 + 0.2 * 499.3  # 237.78\n```"
+    _correct = 237.78
+    _wrong = 218.9
+
+    def _check(self, value: Any) -> None:
+        check_number(value, 237.78, abs_tol=0.1, what="期望淨現值（各情境淨現值乘上機率後加總）")
+
+
+class GoDecisions(Problem):
+    id = "module5.go_decisions"
+    title = "哪些案子推動"
+    objective = "能對多個案子一致地套用推動規則，包括回收年恰為門檻的情形。"
+    competencies = ("評估導入", "策略制定")
+    domains = ("gov-ai-planning/P1", "gov-ai-planning/P2")
+    _var = "go_projects"
+    _expected = frozenset({"甲", "丁"})
+    _hints = ("兩個條件都要滿足：淨現值大於 0，回收年**不超過**第 4 年（第 4 年也可以）。",)
+    _solution = '```python\ngo_projects = {"甲", "丁"}\n```'
+    _correct = {"甲", "丁"}
+    _wrong = {"甲"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="符合推動規則的案子")
+
+
+# -- 第 4 課：成效指標、停損與藍圖 ------------------------------------------------------------
+
+# 本課程的停損規則（第 4 課與評分作業相同）：任一週抽查錯誤回覆比例達 5% 以上，或任何一件個資外洩。
+STOP_ERROR_RATE = 0.05
+
+
+def must_stop(error_rate: float, leaks: int) -> bool:
+    """The course's harm-stop rule: pause when the sampled error rate is at least 5% or any leak occurred."""
+    return error_rate >= STOP_ERROR_RATE or leaks > 0
+
+
+class RoadmapOrder(Problem):
+    id = "module5.roadmap_order"
+    title = "排出推動藍圖"
+    objective = "能依施政目標與前置條件，把候選案件排成推動順序。"
+    competencies = ("策略制定",)
+    domains = ("gov-ai-planning/P2",)
+    _var = "lesson_roadmap"
+    _expected = ("會議摘要", "資料盤點", "分案建議", "分案儀表板")
+    _hints = ("先刪掉不對齊施政目標的案件；每一步只在「前置條件都已排入」的案件中挑分數最高的。",)
+    _solution = '```python\nlesson_roadmap = ["會議摘要", "資料盤點", "分案建議", "分案儀表板"]\n```'
+    _correct = ["會議摘要", "資料盤點", "分案建議", "分案儀表板"]
+    _wrong = ["數位看板", "分案建議", "會議摘要", "分案儀表板", "資料盤點"]
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, ordered=True, allow=(list, tuple), what="推動順序")
+
+
+class AdoptionNotSuccess(Problem):
+    id = "module5.adoption_not_success"
+    title = "使用量不等於成效"
+    objective = "能分辨衡量民眾成果的成效指標與只衡量 AI 使用量的指標，避免鼓勵自動化偏誤。"
+    competencies = ("策略制定", "行政監理")
+    domains = ("gov-ai-planning/P2", "gov-ai-planning/P3")
+    _var = "outcome_metrics"
+    _expected = frozenset({2, 4, 5})
+    _hints = ("問自己：這個數字變好，民眾是不是真的得到更好的服務？還是只代表 AI 被用得更多？",
+              "採納率高可能代表同仁不再核對 AI（自動化偏誤），不是成效。")
+    _solution = "```python\noutcome_metrics = {2, 4, 5}\n```"
+    _correct = {2, 4, 5}
+    _wrong = {1, 2, 4, 5}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="衡量成效（而非使用量）的指標編號")
+
+
+class KrProgress(Problem):
+    id = "module5.kr_progress"
+    title = "關鍵結果進度"
+    objective = "能計算越高越好與越低越好的關鍵結果進度，並處理低於 0 的情形。"
+    competencies = ("策略制定", "行政監理")
+    domains = ("gov-ai-planning/P3",)
+    _var = ("kr_a", "kr_b")
+    _hints = ("進度 = (目前值 − 基準) ÷ (目標 − 基準)，小於 0 記為 0、大於 1 記為 1。",
+              "KR-B 的目前值比基準還差，算出來是負數。")
+    _solution = "```python\nkr_a = (31 - 20) / (40 - 20)  # 0.55\nkr_b = 0  # (13 - 12) / (8 - 12) 為負，記為 0\n```"
+    _correct = (0.55, 0)
+    _wrong = (0.55, -0.25)
+    _blank = (None, None)
+
+    def _check(self, a: Any, b: Any) -> None:
+        check_number(a, 0.55, abs_tol=0.01, what="KR-A 的進度")
+        check_number(b, 0.0, abs_tol=0.01, what="KR-B 的進度（小於 0 記為 0）")
+
+
+class StopRule(Problem):
+    id = "module5.stop_rule"
+    title = "停損規則"
+    objective = "能依停損規則（錯誤回覆比例達 5% 以上或任何個資外洩）判斷哪幾週必須暫停 AI 服務。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3",)
+    _var = "lesson_stop"
+    _expected = frozenset({"W2", "W3", "W4"})
+    _hints = ("兩個條件任一成立就停：錯誤比例「達 5% 以上」（5.0% 也算），或個資外洩件數大於 0。",)
+    _solution = '```python\nlesson_stop = {"W2", "W3", "W4"}\n```'
+    _correct = {"W2", "W3", "W4"}
+    _wrong = {"W2", "W3"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="必須暫停的週次")
+
+
+q7 = GoRule()
+q8 = ExpectedNpv()
+q9 = GoDecisions()
+q10 = RoadmapOrder()
+q11 = AdoptionNotSuccess()
+q12 = KrProgress()
+q13 = StopRule()
