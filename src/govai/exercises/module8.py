@@ -1,8 +1,14 @@
 """模組 8 用AI（場景導入、提示設計、內容產製）的練習題。Exercise set for module 8 (route C).
 
 Bind in a notebook: ``from govai.exercises import module8 as ex``; then ``ex.q1.check()``.
-Lessons: ``notebooks/module8_adoption/01_scenarios_prompts.ipynb`` (q1–q2) and
-``notebooks/module8_adoption/02_documents_media_batch.ipynb`` (q3–q7).
+Lessons (``notebooks/module8_adoption/``): ``01_scenarios_prompts`` (q1, q2, q11),
+``02_documents_media_batch`` (q3–q7), ``03_output_checking`` (q8–q10) and
+``04_gongwen_notices`` (q12–q14). Every self-check answer is a value (route C needs no code).
+
+AI output checking is the core skill: ``load_outputs`` reads a shipped set of recorded outputs
+(written for the course, with planted errors), ``model_output`` asks the configured model instead
+when ``GOVAI_LLM_URL`` is set, and ``highlight`` lists what must be compared with the facts.
+``check_letter`` checks a 函 draft for what a machine can see.
 
 ``prompt_rubric`` grades a prompt written as a structure (role, task, context, format,
 constraints, examples) with criteria a learner can read; ``send_prompt`` sends a prompt to
@@ -19,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type
+from govai.exercises.core import Mismatch, Problem, expect_type
 
 _PLAN = "ipas-planner-intermediate/L21"
 _OFFICE = ("iii-genai-office/N1", "iii-genai-office/N2")
@@ -39,7 +45,7 @@ PROMPT_FIELDS = {
 # Patterns of personal data that must never be put in a prompt (行政院生成式AI參考指引).
 _PERSONAL = (
     re.compile(r"[A-Z][12]\d{8}"),            # 身分證字號
-    re.compile(r"09\d{2}-?\d{3}-?\d{3}"),     # 手機號碼
+    re.compile(r"09\d{2}[-\s]?\d{3}[-\s]?\d{3}"),     # 手機號碼
     re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),  # 電子郵件
 )
 _ANTI_FABRICATION = ("不確定", "編造", "查證", "不知道", "無法確認")
@@ -122,50 +128,181 @@ def send_prompt(text: str) -> str | None:
         return None
 
 
+# -- AI output checking: recorded outputs, a live model when configured, a highlighter --------------
+
+ERROR_TYPES = ("日期錯誤", "金額錯誤", "編造法規", "洩漏個資", "語氣不當")
+
+
+def load_outputs(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The records of a recorded-outputs file (``data/module8/recorded_outputs.json`` and the like)."""
+    with open(path, encoding="utf-8") as f:
+        return list(json.load(f)["records"])
+
+
+def model_output(record: Mapping[str, Any], *, live: bool | None = None) -> tuple[str, str]:
+    """The output to check for ``record``: from the configured model, or the recorded one.
+
+    ``live=None`` asks the model when ``GOVAI_LLM_URL`` is set. Returns (text, where it came from).
+    A failing or absent endpoint falls back to the recorded output, so the lesson goes on offline.
+    """
+    use_model = llm_configured() if live is None else live
+    if use_model and record.get("prompt"):
+        reply = send_prompt(str(record["prompt"]))
+        if reply is not None:
+            return reply, "語言模型（機關設定的端點）"
+    return str(record["output"]), "錄製範例（課程撰寫）"
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(?:中華民國)?\d{2,3}年\d{1,2}月\d{1,2}日(?:（星期[一二三四五六日]）)?"),
+    re.compile(r"\d{1,2}/\d{1,2}(?:（[一二三四五六日]）)?"),
+    re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"),
+)
+_AMOUNT = re.compile(r"新臺幣\s*[\d,萬千億]+元|[\d,]+\s*(?:元|點|人|盞|名)")
+_LAW = re.compile(r"《[^》]{2,30}》(?:第\s*\d+\s*條)?|[\u4e00-\u9fff]{2,20}(?:法|條例|自治條例|辦法|要點)第\s*\d+\s*條")
+_PERSONAL_HINTS = (
+    ("手機號碼", re.compile(r"09\d{2}[-\s]?\d{3}[-\s]?\d{3}")),
+    ("身分證字號", re.compile(r"[A-Z][12]\d{8}")),
+    ("電子郵件", re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")),
+    ("地址", re.compile(r"住?[\u4e00-\u9fff]{1,6}(?:路|街)[\u4e00-\u9fff\d○]*(?:段|巷|弄|號)[\u4e00-\u9fff\d○]*")),
+    ("稱謂與姓名", re.compile(r"[\u4e00-\u9fff]{2,3}(?:先生|小姐|女士)")),
+)
+
+
+def highlight(text: str, *, show: bool = True) -> list[tuple[str, str]]:
+    """List what a checker must compare with the facts: dates, amounts, cited rules, personal-data patterns.
+
+    The highlighter does not say what is wrong: a date may be right, a cited rule may exist, and tone
+    is not marked at all. The person checking compares each item with the fact sheet (and looks a
+    cited rule up in 全國法規資料庫) and decides.
+    """
+    found: list[tuple[str, str]] = []
+    for pat in _DATE_PATTERNS:
+        found += [("日期", m.group(0)) for m in pat.finditer(text)]
+    found += [("金額或數量", m.group(0)) for m in _AMOUNT.finditer(text)]
+    found += [("引用的法規", m.group(0)) for m in _LAW.finditer(text)]
+    for name, pat in _PERSONAL_HINTS:
+        found += [(f"可能的個資：{name}", m.group(0)) for m in pat.finditer(text)]
+    if show:
+        from govai.exercises.core import display_markdown
+
+        rows = "\n".join(f"| {k} | {v} |" for k, v in found) or "| （沒有找到） | |"
+        display_markdown("| 要核對的項目 | 產出中的文字 |\n|---|---|\n" + rows +
+                         "\n\n⚠️ 標示工具只列出「要核對什麼」，不判斷對錯；語氣要自己讀。")
+    return found
+
+
+# -- 公文（函）: a mechanical checker for what a machine can see ---------------------------------------
+
+_WESTERN_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+EXPECTATIONS = ("請鑒核", "請核示", "請查照", "請照辦", "請查照辦理", "請備查", "請辦理見復", "請轉行照辦")
+
+
+def check_letter(text: str, *, show: bool = True) -> list[str]:
+    """Mechanical checks of a 函 draft against 文書處理手冊 conventions that a program can see.
+
+    Reports: 主旨 missing or split into items; a Western-calendar date; a 期望語 repeated in 辦法;
+    an attachment mentioned without an 「附件」 line; no contact block (承辦人 and 電話).
+    It cannot judge whether the 期望語 suits the recipient or whether the 主旨 states the purpose:
+    that is the writer's judgment.
+    """
+    notes: list[str] = []
+    lines = text.splitlines()
+    subject = next((ln for ln in lines if ln.strip().startswith("主旨")), "")
+    if not subject:
+        notes.append("找不到「主旨」段。")
+    elif re.search(r"主旨：\s*(?:一、|1\.|（一）)", text):
+        notes.append("主旨分項書寫（主旨應為一段，不分項）。")
+    if _WESTERN_DATE.search(text):
+        notes.append("出現西元日期：公文應記明國曆（民國）年月日。")
+    plan = text.split("辦法", 1)[1] if "辦法" in text else ""
+    if plan and any(e in plan for e in EXPECTATIONS):
+        notes.append("「辦法」段重複了期望語：概括之期望語列入主旨，不在辦法段內重複。")
+    if "附件" in text.replace("附件：", "") and not re.search(r"^\s*附件：", text, re.M):
+        notes.append("內文提到附件，但沒有「附件：」一行列出附件。")
+    if not (re.search(r"承辦人", text) and re.search(r"電話", text)):
+        notes.append("缺少聯絡資訊（承辦人、電話）。")
+    if show:
+        from govai.exercises.core import display_markdown
+
+        display_markdown("**函稿機器檢查**（只檢查格式；期望語是否適合受文者、主旨是否說清楚目的，要自己判斷）\n\n"
+                         + ("\n".join(f"- {n}" for n in notes) if notes else "- 機器檢查沒有發現格式問題。"))
+    return notes
+
+
+# -- helpers for value answers -----------------------------------------------------------------
+
+
+def check_label_map(answer: Any, expected: Mapping[str, str], *, what: str, options: Sequence[str]) -> None:
+    """A dict {item: label} whose labels are among ``options``; every item is judged, nothing shown."""
+    from govai.exercises.module6_c import check_label_map as _check
+
+    _check(answer, expected, what=what, options=options)
+
+
+def check_error_map(answer: Any, expected: Mapping[str, Sequence[str]], *, what: str) -> None:
+    """A dict {output id: collection of error types}; an empty list (or set) means "no error"."""
+    from govai.exercises.compare import check_labels
+
+    if type(answer) is not dict:
+        raise Mismatch(f"{what}：應該是字典（dict），目前是 {type(answer).__name__}。")
+    missing = [k for k in expected if k not in answer]
+    if missing:
+        raise Mismatch(f"{what}：少了 {len(missing)} 筆產出沒有作答。")
+    for k, want in expected.items():
+        got = dict.__getitem__(answer, k)
+        if got is None:
+            raise Mismatch(f"{what}：{k} 尚未作答（沒有錯誤請填空串列 []）。")
+        check_labels(got, list(want), what=f"{what}：{k} 的錯誤類型")
+        for label in got:
+            if label not in ERROR_TYPES:
+                raise Mismatch(f"{what}：錯誤類型只能用 {'、'.join(ERROR_TYPES)}。")
+
+
+def _option_number(value: Any, what: str) -> int:
+    from govai.exercises.compare import is_real
+
+    if type(value) is str and value.strip().isdigit():
+        return int(value.strip())
+    if is_real(value) and float(value).is_integer():
+        return int(value)
+    raise Mismatch(f"{what}：請填選項編號（整數）。")
+
+
+def check_option(value: Any, expected: int, *, what: str) -> None:
+    if _option_number(value, what) != expected:
+        raise Mismatch(f"{what}：選的不是最適合的選項。")
+
+
 # -- exercises ----------------------------------------------------------------------------------
 
-USES = ("可以使用", "去識別化後才可", "不得使用")
-
-
-def _returns_none(func: Any, *args: Any) -> bool:
-    try:
-        return func(*args) is None
-    except Exception:
-        return False
+USES = ("可以使用", "需去識別化並經機關同意", "不得使用")
 
 
 class TaskSuitability(Problem):
     id = "module8.task_suitability"
-    title = "哪些工作適合交給生成式 AI？"
-    objective = "依行政院生成式AI參考指引，判斷公務工作可以使用、去識別化後才可使用、或不得使用生成式 AI。"
+    title = "哪些工作適合交給一般生成式 AI 服務？"
+    objective = "依行政院生成式AI參考指引，判斷公務工作可以使用、需去識別化並經機關同意、或不得使用一般生成式 AI 服務。"
     competencies = ("風險辨識", "文書產製")
     domains = (_PLAN, "iii-llm-assistant/N2", "nvidia-nca-genl/D5")
     _var = "use_of"
     _hints = (
         "機密文書應由承辦人親自撰寫；AI 產出不得作為行政行為的唯一依據。",
-        "含個資的資料先去識別化（內容若未公開，還要經機關同意）；已公開的內容可以直接使用（產出仍要查核）。",
+        "含個資先去識別化；去識別化後內容若仍未公開，還要經機關同意（或改用機關核准的地端封閉模型）。已公開的內容可以直接使用，產出仍要查核。",
     )
     _expected = {
         "把已公告的新聞稿改寫成長者易讀版": "可以使用",
-        "摘要含陳情人姓名與電話的陳情信": "去識別化後才可",
+        "摘要含陳情人姓名與電話的陳情信": "需去識別化並經機關同意",
         "撰寫列為機密的公文": "不得使用",
         "以 AI 判斷結果作為駁回補助申請的唯一依據": "不得使用",
         "為公開活動發想宣傳標語": "可以使用",
     }
     _solution = "```python\nuse_of = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
-    _wrong = {**_expected, "撰寫列為機密的公文": "去識別化後才可"}
+    _wrong = {**_expected, "撰寫列為機密的公文": "需去識別化並經機關同意"}
 
     def _check(self, use_of: Any) -> None:
-        expect_type(use_of, dict, "use_of")
-        missing = [k for k in self._expected if k not in use_of]
-        if missing:
-            raise Mismatch(f"還缺少：{'、'.join(missing)}。")
-        if any(type(v) is not str or v not in USES for v in use_of.values()):
-            raise Mismatch(f"只能填 {'、'.join(USES)} 之一。")
-        wrong = [k for k, v in self._expected.items() if not str.__eq__(use_of[k], v)]
-        if wrong:
-            raise Mismatch(f"有 {len(wrong)} 項判斷不對。回想指引：機密、個資、唯一依據。")
+        check_label_map(use_of, self._expected, what="可否使用一般生成式 AI 服務", options=USES)
 
 
 class PromptDesign(Problem):
@@ -197,57 +334,28 @@ class PromptDesign(Problem):
             raise Mismatch("未通過：" + "；".join(f"{n}（{a}）" for n, a in failed))
 
 
-def _missing_fields(template: str, fields: Mapping[str, Any]) -> list[str]:
-    names = []
-    for name in re.findall(r"\{([^{}]+)\}", template):
-        if name not in fields and name not in names:
-            names.append(name)
-    return names
-
-
 _TEMPLATE = "主旨：{主旨}\n說明：\n一、依據{依據}辦理。\n二、請於{期限}前回復，聯絡人{聯絡人}。"
 
 
 class MissingFields(Problem):
     id = "module8.missing_fields"
     title = "公文範本還缺哪些欄位？"
-    objective = "能檢查公文範本的 {欄位} 是否都已提供，避免把未填的欄位送出。"
+    objective = "能讀出公文範本中的 {欄位}，找出資料還沒提供的欄位，避免把未填的範本送出。"
     competencies = ("文書產製", "流程自動")
     domains = ("iii-genai-office/N1", "iii-genai-office/N2")
-    _var = "missing_fields"
+    _var = "missing"
     _hints = (
-        "`re.findall(r'\\{([^{}]+)\\}', template)` 找出所有欄位名稱。",
-        "依出現順序回傳不在 fields 裡的名稱，重複的只列一次。",
+        "範本中大括號裡的名稱就是欄位：主旨、依據、期限、聯絡人。",
+        "`fields` 已經提供了哪些？其餘的就是缺少的欄位。",
     )
-    _solution = (
-        "```python\nimport re\n\ndef missing_fields(template, fields):\n    names = []\n"
-        "    for name in re.findall(r'\\{([^{}]+)\\}', template):\n"
-        "        if name not in fields and name not in names:\n            names.append(name)\n"
-        "    return names\n```"
-    )
-    _cases = (
-        ((_TEMPLATE, {"主旨": "x", "依據": "y"}), ["期限", "聯絡人"]),
-        ((_TEMPLATE, {"主旨": "x", "依據": "y", "期限": "z", "聯絡人": "w"}), []),
-        (("{姓名}您好，{姓名}的案件{案號}", {}), ["姓名", "案號"]),
-    )
+    _solution = "```python\nmissing = [\"期限\", \"聯絡人\"]\n```"
+    _correct = ["期限", "聯絡人"]
+    _wrong = ["聯絡人"]
 
-    @staticmethod
-    def _correct(template: str, fields: Mapping[str, Any]) -> list[str]:
-        return _missing_fields(template, fields)
+    def _check(self, missing: Any) -> None:
+        from govai.exercises.compare import check_labels
 
-    @staticmethod
-    def _wrong(template: str, fields: Mapping[str, Any]) -> list[str]:
-        return [n for n in re.findall(r"\{([^{}]+)\}", template) if n not in fields]
-
-    @staticmethod
-    def _blank(template: str, fields: Mapping[str, Any]) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, _TEMPLATE, {}))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "missing_fields")
+        check_labels(missing, ["期限", "聯絡人"], what="還沒提供的欄位")
 
 
 class VerifyDraft(Problem):
@@ -266,91 +374,71 @@ class VerifyDraft(Problem):
     _wrong = {"日期", "數字"}
 
     def _check(self, failed_checks: Any) -> None:
-        expect_type(failed_checks, set, "failed_checks")
+        from govai.exercises.compare import check_labels
+
         allowed = {"事實", "數字", "名稱", "日期", "語氣", "揭露"}
-        if any(type(x) is not str or x not in allowed for x in failed_checks):
+        if type(failed_checks) in (set, list, tuple) and any(x not in allowed for x in failed_checks):
             raise Mismatch(f"只能放這些查核項目：{'、'.join(sorted(allowed))}。")
-        if sorted(failed_checks) != sorted(self._correct):
-            n = len(failed_checks ^ self._correct)
-            raise Mismatch(f"有 {n} 個查核項目判斷不對。逐句對照事實表，也別忘了最後一段。")
+        check_labels(failed_checks, ["日期", "數字", "揭露"], what="沒有通過的查核項目")
 
 
-def _srt_time(seconds: float) -> str:
-    ms = round(seconds * 1000)
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+# 字幕規則：每則每秒不超過 4 個字（不含空白與標點）；開始時間不可早於上一則的結束時間；時間碼 HH:MM:SS,mmm。
+CAPTIONS = (
+    (1, "00:00:00,500", "00:00:02,500", "長者健檢開始報名"),
+    (2, "00:00:02,500", "00:00:04,000", "六十五歲以上免費參加"),
+    (3, "00:00:04,000", "00:00:06,000", "請攜帶健保卡"),
+    (4, "00:00:05,800", "00:00:08,000", "名額有限請儘早報名"),
+    (5, "00:00:08,000", "00:00:10,000", "洽詢請撥區公所社會課"),
+)
 
 
-class SrtTime(Problem):
-    id = "module8.srt_time"
-    title = "字幕時間碼（SRT）"
-    objective = "能把秒數轉成 SRT 字幕的時間碼格式 HH:MM:SS,mmm（毫秒四捨五入），為宣導影片加上字幕。"
-    competencies = ("影音圖文", "流程自動")
-    domains = ("iii-genai-art/N1", "nvidia-nca-genm/D3", "nvidia-nca-genm/D4")
-    _var = "srt_time"
+class CaptionCheck(Problem):
+    id = "module8.caption_check"
+    title = "字幕檢查：閱讀速度、重疊與時間碼"
+    objective = "能依字幕規則（閱讀速度、時間不重疊、SRT 時間碼格式）找出宣導影片字幕中要修改的則數。"
+    competencies = ("影音圖文",)
+    domains = ("iii-genai-art/N1", "nvidia-nca-genm/D3")
+    _var = "bad_captions"
     _hints = (
-        "先把秒數換成整數毫秒：`ms = round(seconds * 1000)`，再用 `divmod` 依序拆出時、分、秒。",
-        "SRT 用逗號分隔毫秒：`f'{h:02d}:{m:02d}:{s:02d},{ms:03d}'`。",
+        "每則的秒數＝結束 − 開始；字數 ÷ 秒數若超過 4 就太快。恰好 4 個字／秒可以。",
+        "第 4 則的開始時間比第 3 則的結束時間早嗎？",
     )
-    _solution = (
-        "```python\ndef srt_time(seconds):\n    ms = round(seconds * 1000)\n    h, ms = divmod(ms, 3_600_000)\n"
-        "    m, ms = divmod(ms, 60_000)\n    s, ms = divmod(ms, 1000)\n"
-        "    return f'{h:02d}:{m:02d}:{s:02d},{ms:03d}'\n```"
-    )
-    _cases = (((0,), "00:00:00,000"), ((62.5,), "00:01:02,500"), ((3723.04,), "01:02:03,040"), ((1.2,), "00:00:01,200"))
+    _solution = "```python\nbad_captions = [2, 4, 5]\n```"
+    _correct = [2, 4, 5]
+    _wrong = [2, 4]
 
-    @staticmethod
-    def _correct(seconds: float) -> str:
-        return _srt_time(seconds)
+    def _check(self, bad_captions: Any) -> None:
+        from govai.exercises.compare import check_labels
 
-    @staticmethod
-    def _wrong(seconds: float) -> str:
-        return _srt_time(seconds).replace(",", ".")
+        check_labels(bad_captions, [2, 4, 5], what="需要修改的字幕則數")
 
-    @staticmethod
-    def _blank(seconds: float) -> None:
-        return None
 
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, 1.0))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "srt_time")
+LICENCE_LABELS = ("註明出處即可", "需另取得授權或同意")
 
 
 class MediaRights(Problem):
     id = "module8.media_rights"
-    title = "圖片與影片的著作權、肖像權"
-    objective = "能判斷宣導素材是否需要取得授權或當事人同意（著作權、肖像權），並知道 AI 生成圖像也要檢查。"
+    title = "素材授權：開放授權、CC 授權與肖像"
+    objective = "能依政府資料開放授權條款、Creative Commons 授權條件與肖像權，判斷宣導素材註明出處即可，或需另取得授權或同意。"
     competencies = ("影音圖文", "風險辨識")
     domains = (*_ART, "nvidia-nca-genm/D7")
     _var = "rights"
     _hints = (
-        "機關自己拍攝、承辦人職務上完成的素材，機關可以使用；別人的作品要授權。",
-        "可辨識的個人（例如活動中的民眾特寫）要取得本人同意；AI 生成「像某位名人」的圖也涉及肖像與人格權。",
+        "政府資料開放授權條款與 CC BY 都允許利用（含改作），條件是標示出處（顯名）。",
+        "ND＝禁止改作、NC＝非商業性；超出授權條件就要另取得授權。可辨識的個人要取得本人同意。",
     )
     _expected = {
-        "機關同仁職務上拍攝的廳舍外觀照片": "可直接使用",
-        "從網路搜尋下載的插畫": "需授權或同意",
-        "活動中可清楚辨識的民眾特寫": "需授權或同意",
-        "以生成式 AI 產生、外貌酷似某位藝人的代言圖": "需授權或同意",
+        "以政府資料開放授權條款釋出的開放資料，製成宣導圖表": "註明出處即可",
+        "以 CC BY 4.0 授權的照片，裁切後放入簡報": "註明出處即可",
+        "以 CC BY-ND 4.0 授權的插圖，改色後做成海報": "需另取得授權或同意",
+        "活動中可清楚辨識的民眾特寫": "需另取得授權或同意",
     }
     _solution = "```python\nrights = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
-    _wrong = {**_expected, "從網路搜尋下載的插畫": "可直接使用"}
+    _wrong = {**_expected, "以 CC BY-ND 4.0 授權的插圖，改色後做成海報": "註明出處即可"}
 
     def _check(self, rights: Any) -> None:
-        expect_type(rights, dict, "rights")
-        missing = [k for k in self._expected if k not in rights]
-        if missing:
-            raise Mismatch(f"還缺少：{'、'.join(missing)}。")
-        if any(type(v) is not str or v not in ("可直接使用", "需授權或同意") for v in rights.values()):
-            raise Mismatch("只能填「可直接使用」或「需授權或同意」。")
-        wrong = [k for k, v in self._expected.items() if not str.__eq__(rights[k], v)]
-        if wrong:
-            raise Mismatch(f"有 {len(wrong)} 項判斷不對。想想：誰是著作人？畫面中的人能被認出來嗎？")
+        check_label_map(rights, self._expected, what="素材授權判斷", options=LICENCE_LABELS)
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -371,11 +459,7 @@ def _row_problems(row: Mapping[str, str]) -> list[str]:
     return problems
 
 
-def _invalid_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
-    return [r["編號"] for r in rows if _row_problems(r)]
-
-
-_ROWS = [
+ROWS = (
     {"編號": "N01", "姓名": "陳志明", "電子郵件": "chen@example.org", "補助項目": "租屋補助", "核定金額": "3600",
      "補件期限": "2026-12-15"},
     {"編號": "N02", "姓名": "", "電子郵件": "lin@example.org", "補助項目": "租屋補助", "核定金額": "3600",
@@ -386,47 +470,28 @@ _ROWS = [
      "補件期限": "2026-12-15"},
     {"編號": "N05", "姓名": "李冠宇", "電子郵件": "lee@example.org", "補助項目": "租屋補助", "核定金額": "3600",
      "補件期限": "2026-02-30"},
-]
+)
 
 
 class InvalidRows(Problem):
     id = "module8.invalid_rows"
     title = "批次通知寄送前的資料驗證"
-    objective = "能在以試算表批次產生個人化通知前，先找出資料有問題的列（姓名、電子郵件、金額、日期）。"
+    objective = "能在以試算表批次產生個人化通知前，依規則找出資料有問題的列（姓名、電子郵件、金額、日期）。"
     competencies = ("流程自動", "文書產製")
-    domains = ("iii-genai-office/N2", "iii-llm-assistant/N1", "nvidia-nca-genl/D2", "nvidia-nca-genm/D4")
+    domains = ("iii-genai-office/N2", "iii-llm-assistant/N1")
     _var = "invalid_rows"
     _hints = (
-        "四條規則：姓名不可空白；電子郵件要像 a@b.c；核定金額是正整數字串（`str.isdigit()`）；補件期限是真實存在的日期。",
-        "`datetime.date.fromisoformat('2026-02-30')` 會丟出 ValueError：用 try/except 判斷。",
+        "四條規則：姓名不可空白；電子郵件要像 a@b.c；核定金額是正整數；補件期限是真實存在的日期。",
+        "2 月有 30 日嗎？",
     )
-    _solution = (
-        "```python\nimport datetime as dt\nimport re\n\nEMAIL = re.compile(r'^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')\n\n"
-        "def invalid_rows(rows):\n    bad = []\n    for r in rows:\n        ok = bool(r['姓名'].strip()) and bool(EMAIL.match(r['電子郵件']))\n"
-        "        ok = ok and r['核定金額'].isdigit() and int(r['核定金額']) > 0\n        try:\n"
-        "            dt.date.fromisoformat(r['補件期限'])\n        except ValueError:\n            ok = False\n"
-        "        if not ok:\n            bad.append(r['編號'])\n    return bad\n```"
-    )
-    _cases = (((_ROWS,), ["N02", "N03", "N04", "N05"]), ((_ROWS[:1],), []))
+    _solution = "```python\ninvalid_rows = [\"N02\", \"N03\", \"N04\", \"N05\"]\n```"
+    _correct = ["N02", "N03", "N04", "N05"]
+    _wrong = ["N02", "N03", "N04"]
 
-    @staticmethod
-    def _correct(rows: Sequence[Mapping[str, str]]) -> list[str]:
-        return _invalid_rows(rows)
+    def _check(self, invalid_rows: Any) -> None:
+        from govai.exercises.compare import check_labels
 
-    @staticmethod
-    def _wrong(rows: Sequence[Mapping[str, str]]) -> list[str]:
-        # Checks only for blanks: misses the malformed e-mail, the negative amount and the impossible date.
-        return [r["編號"] for r in rows if not all(str(v).strip() for v in r.values())]
-
-    @staticmethod
-    def _blank(rows: Sequence[Mapping[str, str]]) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, _ROWS))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "invalid_rows")
+        check_labels(invalid_rows, ["N02", "N03", "N04", "N05"], what="資料有問題的列")
 
 
 def row_problems(row: Mapping[str, str]) -> list[str]:
@@ -434,10 +499,198 @@ def row_problems(row: Mapping[str, str]) -> list[str]:
     return _row_problems(row)
 
 
+class OutputErrors(Problem):
+    id = "module8.output_errors"
+    title = "找出 AI 產出的錯誤並分類"
+    objective = "能逐項比對事實表，找出 AI 產出中的日期錯誤、金額錯誤、編造法規、洩漏個資與語氣不當，並知道沒有錯誤時不要亂標。"
+    competencies = ("文書產製", "風險辨識")
+    domains = ("iii-genai-office/N1", "iii-llm-assistant/N2", "nvidia-nca-genl/D5")
+    _var = "errors_found"
+    _hints = (
+        "每筆都先執行 `ex.highlight(產出)`，把列出的日期、金額、法規、個資逐一和事實表比對。",
+        "事實表沒有提到的法規就是編造；要公布的文字出現姓名電話就是洩漏；語氣要自己讀。沒有錯誤的填 []。",
+    )
+    _expected = {"L1": ["日期錯誤"], "L2": ["金額錯誤", "編造法規"], "L3": ["洩漏個資"], "L4": ["語氣不當"], "L5": []}
+    _solution = "```python\nerrors_found = " + repr(_expected) + "\n```"
+    _correct = {k: list(v) for k, v in _expected.items()}
+    _wrong = {**_correct, "L2": ["金額錯誤"]}
+
+    def _check(self, errors_found: Any) -> None:
+        check_error_map(errors_found, self._expected, what="AI 產出的錯誤")
+
+
+class PromptFix(Problem):
+    id = "module8.prompt_fix"
+    title = "修正提示詞：哪些修改能防止這些錯誤？"
+    objective = "能針對 AI 產出的錯誤（編造法規、洩漏個資）選出有效的提示詞修改，並知道提示詞無法取代人工查核。"
+    competencies = ("文書產製", "風險辨識")
+    domains = ("iii-genai-office/N1", "iii-llm-assistant/N2")
+    _var = "fixes"
+    _hints = ("個資最好的防法是「根本不放進提示詞」；編造法規要求「只能引用事實表提供的內容」。",
+              "「請確保百分之百正確」不會讓模型不出錯；查核仍由承辦人負責。")
+    _options = {
+        "A": "在限制加上：「只能使用事實表中的內容；事實表沒有的法規或數字不得自行加入，不確定就註明」",
+        "B": "在提示詞最後加上：「請確保內容百分之百正確」",
+        "C": "送出前先把陳情人姓名、電話從提示詞與附件中刪除，並在限制加上「不得寫出任何人的姓名或聯絡方式」",
+        "D": "把溫度調高，讓回答更有創意",
+        "E": "改寫完提示詞後就不必再核對產出",
+    }
+    _solution = "```python\nfixes = {'A', 'C'}\n```"
+    _correct = {"A", "C"}
+    _wrong = {"A", "B", "C"}
+
+    def _check(self, fixes: Any) -> None:
+        from govai.exercises.compare import check_labels
+
+        check_labels(fixes, ["A", "C"], what="有效的提示詞修改")
+
+
+class LiveCheck(Problem):
+    id = "module8.live_check"
+    title = "接上語言模型之後：查核流程不變"
+    objective = "能說明使用機關設定的語言模型時，產出仍要依事實表逐項查核，且提示詞只能放可提供給該工具的資料。"
+    competencies = ("風險辨識", "文書產製")
+    domains = ("iii-llm-assistant/N2", "nvidia-nca-genl/D5")
+    _var = "best_practice"
+    _options = {
+        1: "模型是機關的，所以產出可以直接發布",
+        2: "把事實表放進提示詞、要求不確定時註明，再用 highlight 列出日期金額法規與個資，逐項比對後才採用",
+        3: "同一個提示詞多問幾次，挑最長的回答",
+        4: "把陳情人的完整資料都放進提示詞，讓模型寫得更精確",
+    }
+    _hints = ("指引要求：不可完全信任產出，由承辦人就風險做最終判斷。", "哪個選項同時做到「給事實、防編造、人工核對」？")
+    _solution = "```python\nbest_practice = 2\n```"
+    _correct = 2
+    _wrong = 1
+
+    def _check(self, best_practice: Any) -> None:
+        check_option(best_practice, 2, what="使用語言模型時的做法")
+
+
+TOOLS = ("一般生成式 AI 服務", "機關核准的地端封閉模型", "都不可以")
+
+
+class DataRule(Problem):
+    id = "module8.data_rule"
+    title = "什麼資料可以放進哪一種 AI 工具？"
+    objective = "依行政院生成式AI參考指引與模組 2-C 的分級，判斷資料可以輸入一般生成式 AI 服務、只能用機關核准的地端封閉模型，或都不可以。"
+    competencies = ("風險辨識",)
+    domains = ("iii-llm-assistant/N2", "nvidia-nca-genl/D5")
+    _var = "tool_for"
+    _hints = ("一般服務只放「已公開」的資訊；去識別化但尚未公開的內容仍需機關同意，課程的做法是改用機關核准的地端封閉模型。",
+              "製作機密文書禁止使用生成式 AI（指引第 3 點），地端模型也不例外。")
+    _expected = {
+        "已在機關網站公告的受理時間": "一般生成式 AI 服務",
+        "已去除姓名、尚未經機關同意公開的內部檢討紀錄": "機關核准的地端封閉模型",
+        "列為機密的專案簽呈": "都不可以",
+    }
+    _solution = "```python\ntool_for = " + repr(_expected) + "\n```"
+    _correct = dict(_expected)
+    _wrong = {**_expected, "已去除姓名、尚未經機關同意公開的內部檢討紀錄": "一般生成式 AI 服務"}
+
+    def _check(self, tool_for: Any) -> None:
+        check_label_map(tool_for, self._expected, what="資料可以用的 AI 工具", options=TOOLS)
+
+
+LESSON_LETTER = """檔　　號：
+保存年限：
+某市某區公所　函
+地址：某市某區民生路1號
+承辦人：社會課　黃小姐
+電話：（02）0000-2468
+受文者：本區各里辦公處
+發文日期：中華民國115年11月16日
+發文字號：某區社字第1150001234號
+主旨：請協助於各里公布欄張貼115年度長者健檢宣導海報，請查照。
+說明：
+一、依本所115年度長者健康促進計畫辦理。
+二、宣導海報每里5張，已隨文寄送，如附件。
+辦法：請於2026年11月30日前張貼完成，請查照。
+"""
+
+
+class LetterProblems(Problem):
+    id = "module8.letter_problems"
+    title = "函稿檢查：格式與期望語"
+    objective = "能依文書處理手冊的函稿規定，找出函稿的問題：西元日期、期望語在辦法段重複、提到附件卻未列附件。"
+    competencies = ("文書產製",)
+    domains = ("iii-genai-office/N1",)
+    _var = "letter_issues"
+    _codes = {
+        "A": "主旨沒有說明行文目的與期望",
+        "B": "日期未用民國紀年",
+        "C": "期望語在「辦法」段重複",
+        "D": "提到附件，但沒有「附件：」一行",
+        "E": "缺少承辦人與電話",
+    }
+    _hints = ("先執行 `ex.check_letter(ex.LESSON_LETTER)`，再自己讀主旨。", "主旨「請協助……張貼……，請查照」有說明目的與期望嗎？")
+    _solution = "```python\nletter_issues = {'B', 'C', 'D'}\n```"
+    _correct = {"B", "C", "D"}
+    _wrong = {"A", "B", "C", "D"}
+
+    def _check(self, letter_issues: Any) -> None:
+        from govai.exercises.compare import check_labels
+
+        check_labels(letter_issues, ["B", "C", "D"], what="函稿的問題")
+
+
+class PlainNotice(Problem):
+    id = "module8.plain_notice"
+    title = "給民眾的通知：白話、一致、可以照著做"
+    objective = "能選出用白話寫成、結果一致（不同時寫核定與補件）、有民國日期與聯絡方式的民眾通知。"
+    competencies = ("文書產製",)
+    domains = ("iii-genai-office/N1",)
+    _var = "best_notice"
+    _options = {
+        1: "臺端所請育兒津貼一案，業經核定在案，惟仍請於文到10日內檢齊相關證明文件補正，逾期不予受理。",
+        2: "您申請的育兒津貼已經核准，每月新臺幣5,000元，自115年12月起撥入您指定的帳戶。有問題請洽社會課李先生，電話（02）0000-1357。",
+        3: "您申請的育兒津貼已經核准，請在2026/12/10前補交戶口名簿影本。",
+        4: "育兒津貼審查結果：通過。",
+    }
+    _hints = ("一則通知只說一件事：核准就不要同時要求補件。", "日期用民國紀年，並留下可以詢問的窗口。")
+    _solution = "```python\nbest_notice = 2\n```"
+    _correct = 2
+    _wrong = 1
+
+    def _check(self, best_notice: Any) -> None:
+        check_option(best_notice, 2, what="最適合的民眾通知")
+
+
+DISCLOSE = ("需揭露", "不需揭露")
+
+
+class Disclosure(Problem):
+    id = "module8.disclosure"
+    title = "什麼時候要揭露 AI 的使用？"
+    objective = "依行政院生成式AI參考指引第 6 點（作為執行業務或提供服務的輔助工具時應適當揭露），判斷哪些情況要揭露或標示 AI 的使用。"
+    competencies = ("文書產製", "風險辨識")
+    domains = ("iii-genai-art/N2", "nvidia-nca-genl/D5")
+    _var = "disclose"
+    _hints = ("用了生成式 AI 作為提供服務或產製內容的輔助工具 → 要揭露或標示。", "沒有用生成式 AI 的工作，不需要揭露。")
+    _expected = {
+        "機關網站上回答民眾問題的 AI 客服": "需揭露",
+        "以生成式 AI 產生的宣導插圖": "需揭露",
+        "承辦人手寫後打字的會議紀錄": "不需揭露",
+    }
+    _solution = "```python\ndisclose = " + repr(_expected) + "\n```"
+    _correct = dict(_expected)
+    _wrong = {**_expected, "以生成式 AI 產生的宣導插圖": "不需揭露"}
+
+    def _check(self, disclose: Any) -> None:
+        check_label_map(disclose, self._expected, what="是否揭露 AI 的使用", options=DISCLOSE)
+
+
 q1 = TaskSuitability()
 q2 = PromptDesign()
 q3 = MissingFields()
 q4 = VerifyDraft()
-q5 = SrtTime()
+q5 = CaptionCheck()
 q6 = MediaRights()
 q7 = InvalidRows()
+q8 = OutputErrors()
+q9 = PromptFix()
+q10 = LiveCheck()
+q11 = DataRule()
+q12 = LetterProblems()
+q13 = PlainNotice()
+q14 = Disclosure()
