@@ -366,7 +366,7 @@ class GoRule(Problem):
 
     def _check(self, npv_value: Any, payback: Any, go: Any) -> None:
         check_number(npv_value, 18.55, abs_tol=0.1, what="淨現值（現值欄的總和）")
-        check_number(payback, 5, integer=True, what="回收年（累計現金流量第一次 ≥ 0 的年份）")
+        check_number(payback, 5, integer=True, what="回收年（未折現累計值第一次不為負的年份）")
         check_bool(go, False, what="是否推動（淨現值 > 0 且回收年不超過第 4 年）")
 
 
@@ -384,7 +384,7 @@ class ExpectedNpv(Problem):
     _wrong = 218.9
 
     def _check(self, value: Any) -> None:
-        check_number(value, 237.78, abs_tol=0.1, what="期望淨現值（各情境淨現值乘上機率後加總）")
+        check_number(value, 237.78, abs_tol=0.1, what="期望淨現值（機率加權後的情境淨現值總和）")
 
 
 class GoDecisions(Problem):
@@ -480,7 +480,7 @@ class StopRule(Problem):
     _hints = ("兩個條件任一成立就停：錯誤比例「達 5% 以上」（5.0% 也算），或個資外洩件數大於 0。",)
     _solution = '```python\nlesson_stop = {"W2", "W3", "W4"}\n```'
     _correct = {"W2", "W3", "W4"}
-    _wrong = {"W2", "W3"}
+    _wrong = {"W2", "W4"}
 
     def _check(self, value: Any) -> None:
         check_labels(value, self._expected, what="必須暫停的週次")
