@@ -1,14 +1,17 @@
 """模組 1 學AI（AI 素養）的練習題。Exercise set for module 1 (common core).
 
 Bind in a notebook: ``from govai.exercises import module1 as ex``; then ``ex.q1.check()``.
-Lessons: 01_what_is_ai uses q1, q3, q4, q5; 02_how_genai_writes q6, q7, q8; 03_risks_and_ethics q2, q9, q10, q11.
+Lessons: 01_what_is_ai uses q1, q3, q4, q5; 02_how_genai_writes q6, q7, q8; 03_risks_and_ethics q2, q9, q10, q11;
+04_ai_basic_act q12, q13, q14. Every answer is a value (module 1 promises no code); the tools the lessons
+run (``simple_phone_mask``, ``keyword_rule``) are provided, never written by learners.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type
+from govai.exercises.compare import check_bool, check_labels, check_number
+from govai.exercises.core import Mismatch, Problem, expect_type
 
 # 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
 SEVEN_PRINCIPLES = (
@@ -26,7 +29,7 @@ class DefinitionElements(Problem):
     domains = ("ipas-planner-basic/L11", "ms-ai-900/D1")
     _var = "is_ai"
     _hints = (
-        "定義的關鍵是「透過機器學習與演算法」，從輸入或感知產生預測、內容、建議或決策，並具自主運行能力。",
+        "第 3 條的關鍵：具自主運行能力，透過輸入或感測，「經由機器學習及演算法」產生預測、內容、建議或決策等產出。",
         "固定公式計算（例如依級距表算規費）沒有從資料學習，不屬於定義中的 AI 系統。",
     )
     _solution = "```python\nis_ai = {'規費級距計算表': False, '陳情案件自動分類模型': True, '生成式AI聊天機器人': True, '門禁刷卡系統': False}\n```"
@@ -46,46 +49,22 @@ class DefinitionElements(Problem):
 
 class RedactForPrompt(Problem):
     id = "module1.redact_for_prompt"
-    title = "輸入生成式 AI 前先遮蔽個人資料"
-    objective = "依行政院生成式AI參考指引，不把個人資料輸入生成式 AI：寫一個把手機號碼遮蔽的函式。"
+    title = "輸入生成式 AI 前先遮蔽個人資料：核對遮罩工具"
+    objective = "能執行現成的手機遮罩工具，找出它漏遮的手機號碼寫法，說明為什麼自動遮罩要由人核對。"
     competencies = ("風險辨識", "公共價值")
     domains = ("ipas-planner-basic/L11", "aws-aif-c01/D5")
-    _var = "mask_phone"
+    _var = "still_there"
+    text = "A 請回電 0912-345-678；B 或 0911 222 333；C 家裡 0987654321；D 簡訊 ０９３３１２３４５６。"
     _hints = (
-        "臺灣手機號碼是 09 開頭、共 10 碼，常見寫法 0912-345-678 或 0912345678。",
-        "可以用 `re.sub(r'09\\d{2}-?\\d{3}-?\\d{3}', '[手機]', text)`。",
+        "先執行提供的儲存格，比較遮罩前後：哪幾個號碼在遮罩後還是完整的？",
+        "這個工具只認得半形數字、寫成 0912-345-678 或 0912345678 的號碼；用空格分隔或全形數字都會漏掉。",
     )
-    _solution = (
-        "```python\nimport re\n\ndef mask_phone(text):\n"
-        "    return re.sub(r'09\\d{2}-?\\d{3}-?\\d{3}', '[手機]', text)\n```"
-    )
-    _cases = (
-        (("請回電 0912-345-678 謝謝",), "請回電 [手機] 謝謝"),
-        (("聯絡 0987654321 或 0911222333",), "聯絡 [手機] 或 [手機]"),
-        (("本案無個資",), "本案無個資"),
-        # Only 09-prefixed mobile numbers: landlines and case numbers stay as they are.
-        (("市話 02-2720-8889，案號 1130012345",), "市話 02-2720-8889，案號 1130012345"),
-    )
+    _solution = "```python\nstill_there = {'B', 'D'}\n```\n\nB 用空格分隔、D 用全形數字，工具都沒有認出來。"
+    _correct = {"B", "D"}
+    _wrong = {"B"}
 
-    @staticmethod
-    def _correct(text: str) -> str:
-        import re
-
-        return re.sub(r"09\d{2}-?\d{3}-?\d{3}", "[手機]", text)
-
-    @staticmethod
-    def _wrong(text: str) -> str:
-        return text.replace("0912-345-678", "[手機]")
-
-    @staticmethod
-    def _blank(text: str) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "mask_phone")
+    def _check(self, still_there: Any) -> None:
+        check_labels(still_there, ["B", "D"], what="遮罩後還看得到的手機號碼代號")
 
 
 def _returns_none(func: Any, *probe: Any) -> bool:
@@ -99,67 +78,45 @@ def _returns_none(func: Any, *probe: Any) -> bool:
 # -- 課程 01_what_is_ai ---------------------------------------------------------------------------
 
 
+RULES = {"交通": ["紅綠燈", "號誌", "車"], "環保": ["垃圾", "臭", "吵"], "社福": ["補助", "申請"]}
+
+
+def keyword_rule(text: str) -> str:
+    """The lesson's hand-written rule: check the categories in order, the first keyword found wins."""
+    for category, words in RULES.items():
+        if any(word in text for word in words):
+            return category
+    return "無法判斷"
+
+
 class RuleRouter(Problem):
     id = "module1.rule_router"
-    title = "人寫的規則：依關鍵字分派陳情案件"
-    objective = "能寫出一個「人寫規則」的分派程式，並體會規則只認得寫進去的關鍵字（與從資料學習的模型對照）。"
+    title = "人寫的規則：預測規則會怎麼分"
+    objective = "能依「人寫的規則」（依序比對關鍵字）推出每件陳情會被分到哪一類，體會規則只認得寫進去的字、而且順序會影響結果。"
     competencies = ("風險辨識",)
     domains = ("ipas-planner-basic/L11", "aws-aif-c01/D1", "gov-ai-core/C1")
-    _var = "route_case"
+    _var = "rule_says"
+    texts = {"A": "垃圾車半夜很吵", "B": "想申請停車位", "C": "路燈不亮", "D": "公園有臭味", "E": "長照補助怎麼辦"}
     _hints = (
-        "依序檢查：文字中有「垃圾」或「噪音」→ `'環保'`；有「紅綠燈」「公車」或「停車」→ `'交通'`；"
-        "有「補助」「長照」或「津貼」→ `'社福'`。",
-        "都沒有命中時要回傳 `'其他'`，不是 None，也不是猜一個類別。`any(k in text for k in [...])` 很好用。",
+        "規則依序檢查：先看交通的關鍵字（紅綠燈、號誌、車），再看環保（垃圾、臭、吵），最後看社福（補助、申請）。",
+        "第一個命中的類別就是答案，後面的不再看；全部沒命中是「無法判斷」。「停車」裡有「車」。",
     )
-    _solution = (
-        "```python\ndef route_case(text):\n"
-        "    if any(k in text for k in ['垃圾', '噪音']):\n        return '環保'\n"
-        "    if any(k in text for k in ['紅綠燈', '公車', '停車']):\n        return '交通'\n"
-        "    if any(k in text for k in ['補助', '長照', '津貼']):\n        return '社福'\n"
-        "    return '其他'\n```"
-    )
-    _cases = (
-        (("巷口的垃圾好幾天沒人清",), "環保"),
-        (("隔壁工廠半夜噪音很大",), "環保"),
-        (("公車班次太少",), "交通"),
-        (("路口紅綠燈秒數太短",), "交通"),
-        (("學校前違規停車很多",), "交通"),
-        (("想申請長照服務",), "社福"),
-        (("育兒津貼何時撥款",), "社福"),
-        (("路燈不亮很危險",), "其他"),
-        (("想申請房屋修繕補助",), "社福"),
-        # 依序判斷: a text with keywords of two categories goes to the first rule that matches.
-        (("公車站旁的垃圾沒人清",), "環保"),
-    )
+    _expected = {k: keyword_rule(v) for k, v in texts.items()}
+    _solution = "```python\nrule_says = " + repr(_expected) + "\n```"
+    _correct = dict(_expected)
+    _wrong = {**_expected, "A": "環保", "B": "社福"}
 
-    @staticmethod
-    def _correct(text: str) -> str:
-        if any(k in text for k in ("垃圾", "噪音")):
-            return "環保"
-        if any(k in text for k in ("紅綠燈", "公車", "停車")):
-            return "交通"
-        if any(k in text for k in ("補助", "長照", "津貼")):
-            return "社福"
-        return "其他"
-
-    @staticmethod
-    def _wrong(text: str) -> str:
-        # A typical slip: no fall-back, so an unknown case is silently filed under 交通.
-        if any(k in text for k in ("垃圾", "噪音")):
-            return "環保"
-        if any(k in text for k in ("補助", "長照", "津貼")):
-            return "社福"
-        return "交通"
-
-    @staticmethod
-    def _blank(text: str) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, "公車班次太少"))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "route_case")
+    def _check(self, rule_says: Any) -> None:
+        expect_type(rule_says, dict, "rule_says")
+        missing = [k for k in self._expected if k not in rule_says]
+        if missing:
+            raise Mismatch(f"還缺少：{'、'.join(missing)}。")
+        allowed = (*RULES, "無法判斷")
+        if not all(type(rule_says[k]) is str and rule_says[k] in allowed for k in self._expected):
+            raise Mismatch("每個答案都要是 " + "、".join(allowed) + " 之一。")
+        wrong = [k for k, v in self._expected.items() if not str.__eq__(rule_says[k], v)]
+        if wrong:
+            raise Mismatch(f"有 {len(wrong)} 件分得和規則不一樣。規則是「依序、第一個命中就停」，不是依意思判斷。")
 
 
 class DiscriminativeOrGenerative(Problem):
@@ -239,44 +196,32 @@ class RoutePath(Problem):
 class NextCharProbabilities(Problem):
     id = "module1.next_char_probabilities"
     title = "從次數算出下一個字的機率"
-    objective = "理解語言模型如何從訓練文字的「接在後面的次數」得到下一個字的機率分布。"
+    objective = "能從訓練文字的「接在後面的次數」算出語言模型下一個字的機率分布（機率＝次數 ÷ 總次數）。"
     competencies = ("風險辨識",)
     domains = ("ipas-planner-basic/L11", "aws-aif-c01/D2", "iii-genai/D1")
     _var = "next_probs"
+    counts = {"局": 6, "府": 3, "會": 1}
     _hints = (
         "機率 = 這個字出現的次數 ÷ 所有次數的總和；所有機率加起來是 1。",
-        "先 `total = sum(counts.values())`，再用字典生成式 `{ch: n / total for ch, n in counts.items()}`。",
+        "總次數是 6 + 3 + 1 = 10；可以直接寫算式，例如 `{\"局\": 6 / 10, ...}`。",
     )
-    _solution = (
-        "```python\ndef next_probs(counts):\n    total = sum(counts.values())\n"
-        "    return {ch: n / total for ch, n in counts.items()}\n```"
-    )
-    _cases = (
-        (({"局": 6, "府": 3, "會": 1},), {"局": 0.6, "府": 0.3, "會": 0.1}),
-        (({"元": 1},), {"元": 1.0}),
-        (({"年": 2, "月": 2, "日": 4},), {"年": 0.25, "月": 0.25, "日": 0.5}),
-    )
+    _solution = "```python\nnext_probs = {'局': 0.6, '府': 0.3, '會': 0.1}\n```"
+    _correct = {"局": 0.6, "府": 0.3, "會": 0.1}
+    _wrong = {"局": 1.0, "府": 0.5, "會": 1 / 6}
 
-    @staticmethod
-    def _correct(counts: dict[str, int]) -> dict[str, float]:
-        total = sum(counts.values())
-        return {ch: n / total for ch, n in counts.items()}
-
-    @staticmethod
-    def _wrong(counts: dict[str, int]) -> dict[str, float]:
-        # Dividing by the largest count gives 1.0 to the top character: not a distribution.
-        top = max(counts.values())
-        return {ch: n / top for ch, n in counts.items()}
-
-    @staticmethod
-    def _blank(counts: dict[str, int]) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, {"局": 1}))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "next_probs")
+    def _check(self, next_probs: Any) -> None:
+        expect_type(next_probs, dict, "next_probs")
+        missing = [k for k in self._correct if k not in next_probs]
+        if missing:
+            raise Mismatch(f"還缺少這些字的機率：{'、'.join(missing)}。")
+        try:
+            for ch, p in self._correct.items():
+                check_number(next_probs[ch], p, what=f"「{ch}」的機率", abs_tol=0.005)
+        except Mismatch as exc:
+            total = sum(float(v) for v in next_probs.values() if isinstance(v, (int, float)))
+            if abs(total - 1) > 0.01:
+                raise Mismatch(f"{exc}（提示：你的機率加起來是 {total:.2f}，應該是 1。）") from None
+            raise
 
 
 def _temperature(probs: dict[str, float], temperature: float) -> dict[str, float]:
@@ -292,44 +237,30 @@ _TEMP_BASE = {"局": 0.6, "府": 0.3, "會": 0.1}
 class ApplyTemperature(Problem):
     id = "module1.apply_temperature"
     title = "溫度：讓分布變尖或變平"
-    objective = "理解溫度如何改變生成式 AI 的取樣：溫度低時幾乎只選最可能的字，溫度高時冷門的字也常被選到。"
+    objective = "能依溫度的規則（機率取 1/T 次方再除以總和）算出溫度 0.5 時的機率，說明溫度低時幾乎只選最可能的字。"
     competencies = ("風險辨識",)
     domains = ("ipas-planner-basic/L11", "aws-aif-c01/D2", "iii-genai/D1")
-    _var = "apply_temperature"
+    _var = ("p_ju_cold", "p_hui_cold")
+    base = {"局": 0.6, "府": 0.3, "會": 0.1}
     _hints = (
-        "把每個機率取 1/溫度 次方：`p ** (1 / temperature)`，再除以總和，讓它們加起來又是 1。",
-        "溫度 = 1 時分布不變；溫度 = 2 時等於開根號後再正規化（變平）；溫度 = 0.5 時等於平方後再正規化（變尖）。",
+        "溫度 0.5 時，1/T = 2：每個機率先平方（0.36、0.09、0.01），再除以它們的總和。",
+        "可以直接寫算式，例如 `p_ju_cold = 0.36 / (0.36 + 0.09 + 0.01)`。",
     )
-    _solution = (
-        "```python\ndef apply_temperature(probs, temperature):\n"
-        "    weights = {ch: p ** (1 / temperature) for ch, p in probs.items()}\n"
-        "    total = sum(weights.values())\n"
-        "    return {ch: w / total for ch, w in weights.items()}\n```"
-    )
-    _cases = tuple(((_TEMP_BASE, t), _temperature(_TEMP_BASE, t)) for t in (1.0, 2.0, 0.5)) + (
-        (({"是": 0.5, "否": 0.5}, 3.0), {"是": 0.5, "否": 0.5}),
-    )
+    _solution = "```python\np_ju_cold = 0.36 / 0.46    # 約 0.783\np_hui_cold = 0.01 / 0.46   # 約 0.022\n```"
+    _correct = (0.36 / 0.46, 0.01 / 0.46)
+    _wrong = (0.36, 0.01)
+    _blank = (None, None)
 
-    @staticmethod
-    def _correct(probs: dict[str, float], temperature: float) -> dict[str, float]:
-        return _temperature(probs, temperature)
-
-    @staticmethod
-    def _wrong(probs: dict[str, float], temperature: float) -> dict[str, float]:
-        # Multiplying by T and renormalising changes nothing: the temperature has no effect.
-        weights = {k: p * temperature for k, p in probs.items()}
-        total = sum(weights.values())
-        return {k: w / total for k, w in weights.items()}
-
-    @staticmethod
-    def _blank(probs: dict[str, float], temperature: float) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, {"局": 1.0}, 1.0))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "apply_temperature")
+    def _check(self, p_ju_cold: Any, p_hui_cold: Any) -> None:
+        if p_ju_cold is None or p_hui_cold is None:
+            raise Mismatch("兩個機率都要填。")
+        try:
+            check_number(p_ju_cold, self._correct[0], what="溫度 0.5 時「局」的機率", abs_tol=0.005)
+            check_number(p_hui_cold, self._correct[1], what="溫度 0.5 時「會」的機率", abs_tol=0.005)
+        except Mismatch as exc:
+            if isinstance(p_ju_cold, (int, float)) and abs(float(p_ju_cold) - 0.36) < 0.005:
+                raise Mismatch("平方之後還要除以總和（0.36 + 0.09 + 0.01），機率才會加起來等於 1。") from None
+            raise exc from None
 
 
 class VerifyGenerated(Problem):
@@ -476,6 +407,114 @@ class RiskSourceFor(Problem):
             raise Mismatch(f"有 {len(wrong)} 個事件的風險來源不對。")
 
 
+# -- 課程 04_ai_basic_act -------------------------------------------------------------------------
+
+
+class ActArticles(Problem):
+    id = "module1.act_articles"
+    title = "人工智慧基本法：哪一條規定這件事？"
+    objective = "能把人工智慧基本法的重點對應到條號：第 2 條主管機關、第 3 條定義、第 4 條七大原則、第 5 條高風險應用、第 19 條政府使用 AI。"
+    competencies = ("風險辨識", "公共價值")
+    domains = ("gov-ai-core/C1", "ipas-planner-basic/L11", "iii-genai/D4")
+    _var = "article_of"
+    items = {
+        "A": "中央主管機關為國家科學及技術委員會",
+        "B": "人工智慧是具自主運行能力、經由機器學習及演算法產生預測、內容、建議或決策等產出的系統",
+        "C": "研發與應用應遵循永續發展與福祉、人類自主等七項原則",
+        "D": "高風險應用由中央目的事業主管機關會商數位發展部後認定，並應明確標示注意事項或警語",
+        "E": "政府使用人工智慧執行業務或提供服務，應進行風險評估並規劃風險因應措施",
+    }
+    _hints = (
+        "課程第 1 節的條文表：第 2 條、第 3 條、第 4 條、第 5 條、第 19 條。",
+        "「政府自己用 AI」是第 19 條；「避免侵害、高風險應用標示警語」是第 5 條。",
+    )
+    _expected = {"A": 2, "B": 3, "C": 4, "D": 5, "E": 19}
+    _solution = "```python\narticle_of = {'A': 2, 'B': 3, 'C': 4, 'D': 5, 'E': 19}\n```"
+    _correct = dict(_expected)
+    _wrong = {"A": 2, "B": 3, "C": 4, "D": 16, "E": 19}
+
+    def _check(self, article_of: Any) -> None:
+        expect_type(article_of, dict, "article_of")
+        missing = [k for k in self._expected if k not in article_of]
+        if missing:
+            raise Mismatch(f"還缺少：{'、'.join(missing)}。")
+        wrong = 0
+        for key, want in self._expected.items():
+            try:
+                check_number(article_of[key], want, what=key, integer=True)
+            except Mismatch:
+                wrong += 1
+        if wrong:
+            raise Mismatch(f"有 {wrong} 項條號不對（答案是整數條號，例如 7）。對照課程的條文表。")
+
+
+class WhoDecidesHighRisk(Problem):
+    id = "module1.who_decides_high_risk"
+    title = "誰認定高風險的 AI 應用？"
+    objective = "能依人工智慧基本法第 5 條說出高風險 AI 應用由中央目的事業主管機關會商數位發展部後認定，而不是由數位發展部單獨決定。"
+    competencies = ("風險辨識",)
+    domains = ("gov-ai-core/C1", "iii-genai/D4")
+    _var = "decider"
+    options = {
+        "A": "數位發展部單獨認定",
+        "B": "中央目的事業主管機關會商數位發展部後認定",
+        "C": "國家科學及技術委員會統一認定",
+        "D": "使用 AI 的承辦人自行認定",
+    }
+    _hints = (
+        "第 5 條第 2 項：認定的主體是各業務的「中央目的事業主管機關」。",
+        "數位發展部在這裡的角色是被「會商」（諮詢）的機關，以及依第 16 條推動風險分類框架。",
+    )
+    _solution = "```python\ndecider = 'B'\n```"
+    _correct = "B"
+    _wrong = "A"
+
+    def _check(self, decider: Any) -> None:
+        expect_type(decider, str, "decider")
+        if str.__eq__(decider.strip(), "A"):
+            raise Mismatch("數位發展部推動風險分類框架（第 16 條），但不單獨認定個別的高風險應用。")
+        if not str.__eq__(decider.strip(), "B"):
+            raise Mismatch("再看一次第 5 條第 2 項：由誰認定？要先和誰會商？")
+
+
+class Article19Duties(Problem):
+    id = "module1.article19_duties"
+    title = "第 19 條：機關自己使用 AI 時的義務"
+    objective = "能判斷機關使用 AI 的作法是否符合人工智慧基本法第 19 條（風險評估、因應措施、使用規範或內控機制）與指引第 5 點。"
+    competencies = ("風險辨識", "公共價值")
+    domains = ("gov-ai-core/C3", "aws-aif-c01/D5")
+    _var = "duty_ok"
+    statements = {
+        "A": "機關用 AI 提供服務前，先做風險評估並規劃風險因應措施",
+        "B": "只有被認定為高風險的應用才需要做風險評估",
+        "C": "機關依業務性質訂定 AI 使用規範或內控管理機制",
+        "D": "完成風險評估後，AI 的產出就可以直接作為行政處分的唯一依據",
+        "E": "人工智慧基本法自公布之日起施行",
+    }
+    _hints = (
+        "第 19 條沒有限定「高風險」：政府使用 AI 執行業務或提供服務，都要做風險評估。",
+        "風險評估不會讓 AI 產出變成可以單獨依據的事實：指引第 5 點仍然要求查證。第 20 條：自公布之日起施行。",
+    )
+    _expected = {"A": True, "B": False, "C": True, "D": False, "E": True}
+    _solution = "```python\nduty_ok = {'A': True, 'B': False, 'C': True, 'D': False, 'E': True}\n```"
+    _correct = dict(_expected)
+    _wrong = {**_expected, "B": True}
+
+    def _check(self, duty_ok: Any) -> None:
+        expect_type(duty_ok, dict, "duty_ok")
+        missing = [k for k in self._expected if k not in duty_ok]
+        if missing:
+            raise Mismatch(f"還缺少：{'、'.join(missing)}。")
+        wrong = 0
+        for key, want in self._expected.items():
+            try:
+                check_bool(duty_ok[key], want, what=key)
+            except Mismatch:
+                wrong += 1
+        if wrong:
+            raise Mismatch(f"有 {wrong} 項判斷不對（每項填 True 或 False）。")
+
+
 # Lesson 01: q1, q3, q4, q5 · lesson 02: q6, q7, q8 · lesson 03: q2, q9, q10, q11.
 q1 = DefinitionElements()
 q2 = RedactForPrompt()
@@ -488,6 +527,10 @@ q8 = VerifyGenerated()
 q9 = PrincipleFor()
 q10 = GuidelineRules()
 q11 = RiskSourceFor()
+# Lesson 04: q12–q14.
+q12 = ActArticles()
+q13 = WhoDecidesHighRisk()
+q14 = Article19Duties()
 
 
 # -- provided tools (run by learners, never written by them) -------------------------------------
