@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type
+from govai.exercises.core import Mismatch, Problem, expect_type
+from govai.exercises.module7 import ValueProblem
 
 DECISIONS = ("擴大", "修正", "停止")
 
@@ -65,32 +66,21 @@ def _returns_none(func: Any, *args: Any) -> bool:
         return False
 
 
-class PctChange(Problem):
+class PctChange(ValueProblem):
     id = "module6_a.pct_change"
     title = "與基準比較的變化率"
-    objective = "能計算試辦 KPI 相對於導入前基準的變化百分比。"
+    objective = "能計算試辦 KPI 相對於導入前基準的變化百分比（以基準為分母，不是百分點差）。"
     competencies = ("行政監理", "評估導入")
-    domains = ("gov-ai-planning/P3", "gov-ai-planning/P1", "ipas-planner-basic/L12")
+    domains = ("gov-ai-planning/P3", "gov-ai-planning/P1")
     _var = "change"
-    _hints = ("變化率 = (目前值 − 基準) ÷ 基準 × 100，再 `round(…, 1)`。",)
-    _solution = "```python\ndef change(baseline, current):\n    return round((current - baseline) / baseline * 100, 1)\n```"
-    _cases = (((45, 27.5), -38.9), ((3.6, 3.875), 7.6), ((6.5, 4.9), -24.6))
-    _correct = staticmethod(pct_change)
-
-    @staticmethod
-    def _wrong(baseline: float, current: float) -> float:
-        # Divides by the current value instead of the baseline.
-        return round((current - baseline) / current * 100, 1)
-
-    @staticmethod
-    def _blank(baseline: Any, current: Any) -> None:
-        return None
-
-    def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, 10, 12))
-
-    def _check(self, func: Any) -> None:
-        check_function_cases(func, self._cases, "change")
+    _kinds = ("same",)
+    _whats = ("各 KPI 相對基準的變化率（%）",)
+    _feedback = "　變化率 = (最後 4 週平均 − 基準) ÷ 基準 × 100，四捨五入到小數第 1 位；分母是基準。"
+    _hints = ("例：基準 10、目前 12 → (12 − 10) ÷ 10 × 100 = 20.0。可以在答案裡直接寫算式再四捨五入，或先算好再填。",
+              "「越低越好」的 KPI 進步時，變化率是負的。")
+    _correct = {"平均等候秒數": -38.9, "平均處理分鐘": -24.6, "民眾滿意度": 7.6}
+    _solution = "```python\nchange = " + repr(_correct) + "\n```"
+    _wrong = {"平均等候秒數": -63.6, "平均處理分鐘": -32.7, "民眾滿意度": 7.1}
 
 
 class KpiMet(Problem):
@@ -193,8 +183,155 @@ class LeadershipBrief(Problem):
             raise Mismatch("還不對：每一句都問自己，首長能不能依這句話做決定，且這句話有證據支持嗎？")
 
 
+class PenaltyTiers(ValueProblem):
+    id = "module6_a.penalty_tiers"
+    title = "SLA 扣款級距"
+    objective = "能依契約扣款級距判定扣款比例（級距下限恰為門檻時歸入較輕的級距），並算出合計扣款。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5")
+    _var = ("rate_for", "sla_penalty_total")
+    _kinds = ("same", "number")
+    _tol = 0.5
+    _whats = ("各可用率的扣款比例", "6 個月合計扣款（元）")
+    _feedback = "　「99.0% 以上、未達 99.5%」包含 99.0%；恰為 99.5% 不扣款。"
+    _hints = ("級距：≥ 99.5% 扣 0；99.0% 以上未達 99.5% 扣 0.03；98.0% 以上未達 99.0% 扣 0.05；未達 98.0% 扣 0.10。",
+              "合計扣款：先找出未達 99.5% 的月份與各自級距，再乘上月費 400,000 元後相加。")
+    _correct = ({"99.62%": 0, "99.50%": 0, "99.00%": 0.03, "98.75%": 0.05, "97.90%": 0.10}, 24000)
+    _solution = "```python\nrate_for = " + repr(_correct[0]) + "\nsla_penalty_total = 24000   # 2 月、5 月各扣 3%\n```"
+    _wrong = ({"99.62%": 0, "99.50%": 0.03, "99.00%": 0.05, "98.75%": 0.05, "97.90%": 0.10}, 24000)
+    _blank = (None, None)
+
+
+class P95Read(ValueProblem):
+    id = "module6_a.p95_read"
+    title = "讀出 P95"
+    objective = "能用最近秩法從排序好的回應時間讀出 P95，並判斷是否符合「P95 不超過 3 秒」。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3", "ipas-planner-intermediate/L21")
+    _var = ("p95_value", "p95_ok")
+    _kinds = ("number", "bool")
+    _tol = 0.01
+    _whats = ("最近秩法的 P95（秒）", "是否符合 P95 ≤ 3 秒")
+    _feedback = "　先算名次 ⌈0.95 × n⌉（無條件進位），再到排序表找那一個名次。"
+    _hints = ("n = 24：0.95 × 24 = 22.8，無條件進位是第 23 名。",)
+    _correct = (3.4, False)
+    _solution = "```python\np95_value = 3.4   # 第 ⌈0.95 × 24⌉ = 23 名\np95_ok = False\n```"
+    _wrong = (2.9, True)
+    _blank = (None, None)
+
+
+class AccuracyMonths(ValueProblem):
+    id = "module6_a.accuracy_months"
+    title = "抽查正確率未達標的月份"
+    objective = "能以正確件數 ÷ 抽查件數判斷每月抽查正確率是否至少 0.90（恰為 0.90 算達標）。"
+    competencies = ("行政監理", "評估導入")
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5")
+    _var = "low_months"
+    _kinds = ("ordered",)
+    _whats = ("抽查正確率未達 0.90 的月份（依時間順序）",)
+    _feedback = "　每月抽查件數不同，要算比例，不能只看正確件數。"
+    _hints = ("正確率 = 正確件數 ÷ 抽查件數；108 ÷ 120 = 0.90 恰好達標。",)
+    _correct = ["2026-07", "2026-10"]
+    _solution = '```python\nlow_months = ["2026-07", "2026-10"]\n```'
+    _wrong = ["2026-07", "2026-08", "2026-10"]
+
+
+class LateIncidents(ValueProblem):
+    id = "module6_a.late_incidents"
+    title = "事件通報逾時了嗎？"
+    objective = "能依事件等級核對通報時限（重大 1 小時、一般 24 小時，恰好等於時限算準時），含跨日的事件。"
+    competencies = ("行政監理",)
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D5")
+    _var = "late"
+    _kinds = ("labels",)
+    _whats = ("逾時通報的事件",)
+    _feedback = "　先看等級決定時限，再算「通報時間 − 發生時間」；跨日要把日期算進去。"
+    _hints = ("I4 在 22:50 發生、隔天 00:10 通報：相隔 80 分鐘。",)
+    _correct = {"I3", "I4"}
+    _solution = '```python\nlate = {"I3", "I4"}\n```'
+    _wrong = {"I2", "I3", "I4"}
+
+
+class IndicatorRole(ValueProblem):
+    id = "module6_a.indicator_role"
+    title = "成效、安全、監督還是活動？"
+    objective = "能分辨成效、安全、監督與活動指標，不把 AI 使用量當成試辦成功。"
+    competencies = ("評估導入", "行政監理")
+    domains = ("gov-ai-planning/P1", "gov-ai-planning/P3", "aws-aif-c01/D4")
+    _var = "role"
+    _kinds = ("same",)
+    _whats = ("每個指標的類型",)
+    _feedback = "　問自己：它量的是民眾得到的結果、傷害、人有沒有在覆核，還是只是用了多少 AI？"
+    _hints = ("「用了多少 AI」（次數、占比）是活動指標；「人改了多少 AI 的草稿」是監督指標。",)
+    _correct = {"市民來電等候超過 60 秒的比例": "成效指標", "AI 每日對話次數": "活動指標",
+                "錯誤資訊造成民眾權益受損的件數": "安全指標", "話務員覆核 AI 草稿時實際修改的比例": "監督指標",
+                "AI 客服接手的來電占全部來電的比例": "活動指標"}
+    _solution = "```python\nrole = " + repr(_correct) + "\n```"
+    _wrong = {**_correct, "AI 客服接手的來電占全部來電的比例": "成效指標"}
+
+
+class AutomationBias(ValueProblem):
+    id = "module6_a.automation_bias"
+    title = "自動化偏誤警訊"
+    objective = "能依事先訂定的監督規則（推翻率低於 2% 且抽查錯誤率至少 5%）找出自動化偏誤警訊的週次。"
+    competencies = ("行政監理", "倫理判斷")
+    domains = ("gov-ai-planning/P3", "aws-aif-c01/D4")
+    _var = "alert_weeks"
+    _kinds = ("ordered",)
+    _whats = ("出現自動化偏誤警訊的週次（由小到大）",)
+    _feedback = "　兩個條件都要成立；「低於 2%」不含 2.0%，「至少 5%」包含 5.0%。"
+    _hints = ("推翻率 = 修改或推翻件數 ÷ AI 建議件數；抽查錯誤率 = 抽查錯誤件數 ÷ 抽查件數。",)
+    _correct = [4, 5, 8]
+    _solution = "```python\nalert_weeks = [4, 5, 8]\n```"
+    _wrong = [4, 5, 6, 8]
+
+
+class FinalCall(ValueProblem):
+    id = "module6_a.final_call"
+    title = "1999 試辦的決定"
+    objective = "能綜合一般 KPI 達標比例與安全指標，依事先規則做出擴大／修正／停止的決定。"
+    competencies = ("評估導入", "行政監理")
+    domains = ("gov-ai-planning/P1", "gov-ai-planning/P3")
+    _var = ("met_share", "safety_ok", "final_decision")
+    _kinds = ("number", "bool", "same")
+    _tol = 0.01
+    _whats = ("一般 KPI 的達標比例", "安全指標是否全部達標", "依規則的決定")
+    _feedback = "　安全指標不計入達標比例；比例恰為 0.5 時也算達到「修正」的門檻。"
+    _hints = ("第 1 課判定：一般 KPI 有 4 項（安全類的錯誤回覆率不算），數一數其中幾項達標。",)
+    _correct = (0.5, True, "修正")
+    _solution = '```python\nmet_share = 2 / 4\nsafety_ok = True\nfinal_decision = "修正"\n```'
+    _wrong = (0.6, True, "修正")
+    _blank = (None, None, None)
+
+
+class MemoLines(ValueProblem):
+    id = "module6_a.memo_lines"
+    title = "簽的說明段"
+    objective = "能選出附條件、交代限制且不誇大 AI 的簽稿句子。"
+    competencies = ("行政監理", "策略制定")
+    domains = ("gov-ai-planning/P3", "gov-ai-planning/P2", "gov-ai-core/C3")
+    _var = "memo_lines"
+    _kinds = ("labels",)
+    _whats = ("適合寫進簽的句子",)
+    _feedback = "　每一句都問：首長能依這句話做決定嗎？有證據嗎？有沒有把限制藏起來或把 AI 說得太神？"
+    _hints = ("避開：只有形容詞、把未達標或比基準差的數字藏起來、把 AI 自助解決率說成可以裁減人力。",)
+    _correct = {"B", "D", "F"}
+    _solution = '```python\nmemo_lines = {"B", "D", "F"}\n```'
+    _wrong = {"B", "D", "E", "F"}
+
+
 q1 = PctChange()
 q2 = KpiMet()
 q3 = ScaleIterateStop()
 q4 = SlaBreaches()
 q5 = LeadershipBrief()
+q6 = PenaltyTiers()
+q7 = P95Read()
+q8 = AccuracyMonths()
+q9 = LateIncidents()
+# lesson 3 (automation bias)
+q10 = IndicatorRole()
+q11 = AutomationBias()
+# lesson 4 (go/no-go)
+q12 = FinalCall()
+q13 = MemoLines()
