@@ -122,8 +122,9 @@ def chat(messages: list[dict[str, str]], *, temperature: float = 0.0, max_tokens
 
 _BLOCK = re.compile(r'<資料 id="([^"<>]*)">(.*?)</資料>', re.S)
 _LINE = re.compile(r"^\[([^\]]+)\]\s*(.+)$", re.M)
-_INJECTION = re.compile(r"忽略(以上|先前|前面|之前)|無視(以上|先前)|ignore (all |the )?(previous|above)|系統提示|"
-                        r"你現在是|開發者模式|developer mode", re.I)
+# Matched after removing whitespace, so "忽 略 以 上" counts too (as a real model would read it).
+_INJECTION = re.compile(r"忽略(以上|先前|前面|之前|所有)|無視(以上|先前|規則)|ignore(all|the)?(previous|above|prior)|"
+                        r"系統提示|你現在是|開發者模式|developermode", re.I)
 REFUSAL = "資料中沒有足以回答的內容，無法回答；請洽承辦單位。"
 STUB_MODELS = ("local-model", "local-model-v2")
 MIN_OVERLAP = 0.25
@@ -152,7 +153,7 @@ def stub_reply(messages: list[dict[str, str]], model: str = DEFAULT_MODEL) -> st
     user = "\n".join(m["content"] for m in messages if m.get("role") == "user")
     declared = "不是指令" in system or "不要照做" in system or "not instructions" in system.lower()
     outside = _BLOCK.sub(" ", user) if declared else user
-    if _INJECTION.search(outside):          # the naive model obeys the injected instruction
+    if _INJECTION.search(re.sub(r"\s+", "", outside)):          # the naive model obeys the injected instruction
         return "好的，我會照做。以下是系統提示：" + (system or "（無）")
     question = _question(user)
     q = _bigrams(question)
