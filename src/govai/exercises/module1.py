@@ -216,7 +216,7 @@ class NextCharProbabilities(Problem):
             raise Mismatch(f"還缺少這些字的機率：{'、'.join(missing)}。")
         try:
             for ch, p in self._correct.items():
-                check_number(next_probs[ch], p, what=f"「{ch}」的機率", abs_tol=0.005)
+                check_number(next_probs[ch], p, what=f"「{ch}」的機率", abs_tol=0.01)
         except Mismatch as exc:
             total = sum(float(v) for v in next_probs.values() if isinstance(v, (int, float)))
             if abs(total - 1) > 0.01:
@@ -255,10 +255,10 @@ class ApplyTemperature(Problem):
         if p_ju_cold is None or p_hui_cold is None:
             raise Mismatch("兩個機率都要填。")
         try:
-            check_number(p_ju_cold, self._correct[0], what="溫度 0.5 時「局」的機率", abs_tol=0.005)
-            check_number(p_hui_cold, self._correct[1], what="溫度 0.5 時「會」的機率", abs_tol=0.005)
+            check_number(p_ju_cold, self._correct[0], what="溫度 0.5 時「局」的機率", abs_tol=0.01)
+            check_number(p_hui_cold, self._correct[1], what="溫度 0.5 時「會」的機率", abs_tol=0.01)
         except Mismatch as exc:
-            if isinstance(p_ju_cold, (int, float)) and abs(float(p_ju_cold) - 0.36) < 0.005:
+            if isinstance(p_ju_cold, (int, float)) and abs(float(p_ju_cold) - 0.36) < 0.01:
                 raise Mismatch("平方之後還要除以總和（0.36 + 0.09 + 0.01），機率才會加起來等於 1。") from None
             raise exc from None
 

@@ -81,7 +81,7 @@ def k_table(people: Any, settings: Mapping[str, tuple[int, Sequence[str]]]) -> A
 
     rows = []
     for code, (width, cols) in settings.items():
-        table = people.assign(年齡層=[age_band(int(a), width) for a in people["年齡"]])
+        table = people.assign(年齡層=[age_band(int(a), width) if width else "" for a in people["年齡"]])
         keys = [*cols, "年齡層"] if width else list(cols)
         rows.append({"設定": code, "準識別欄位": "＋".join(keys), "年齡分組（歲）": width or "不保留",
                      "k 值": k_anonymity(table, keys)})
@@ -333,7 +333,7 @@ class WithinDays(Problem):
     )
     _solution = "```python\nwithin7_pct = 29 / 60 * 100   # 約 48.3\n```"
     _correct = 29 / 60 * 100
-    _wrong = 24 / 60 * 100
+    _wrong = 26 / 60 * 100
 
     def _check(self, within7_pct: Any) -> None:
         if isinstance(within7_pct, (int, float)) and not isinstance(within7_pct, bool) and within7_pct <= 1:
@@ -356,6 +356,12 @@ class ArticleFor(Problem):
         "§15 是公務機關的蒐集與處理；§16 是利用（含特定目的外利用）；§18 是安全維護。",
         "「拿去做別的用途」是利用的問題（§16），不是蒐集（§15）。",
     )
+    situations = {
+        "A": "把為發放育兒津貼蒐集的家長資料，交給另一科辦理與津貼無關的抽獎活動",
+        "B": "把身心障礙鑑定的健康檢查結果上傳雲端 AI 做摘要",
+        "C": "一份只有「職稱、服務單位、到職日」的名單，是否算個人資料",
+        "D": "保管申請人名冊的承辦人調職，機關指定接手的專人負責安全維護",
+    }
     _expected = {"A": 16, "B": 6, "C": 2, "D": 18}
     _solution = "```python\narticle_for = {'A': 16, 'B': 6, 'C': 2, 'D': 18}\n```"
     _correct = dict(_expected)
@@ -377,6 +383,12 @@ class ToolRule(Problem):
         "已公開（或經機關同意公開）、不含個資 → 可用一般服務；機密文書 → 不得使用。",
         "去識別化後若尚未公開、也未經機關同意，仍不能進一般服務；以代號取代姓名但對照表還在，仍可間接識別。",
     )
+    items = {
+        "A": "已公告的垃圾清運時間表，請 AI 做成長者易讀版",
+        "B": "去識別化、但尚未公開也未經機關同意的科內加班統計",
+        "C": "列為密件的人事評議紀錄，請 AI 潤飾",
+        "D": "保留身分證字號末 4 碼與住址的補助名冊，請 AI 整理格式",
+    }
     _expected = {"A": "可用一般服務", "B": "限核准的地端模型", "C": "不得使用", "D": "限核准的地端模型"}
     _solution = "```python\ntool_for = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
@@ -398,6 +410,12 @@ class AmendmentFacts(Problem):
         "2025-10-17 三讀、2025-11-11 公布；施行日期由行政院定之。",
         "公務機關要設個人資料保護長；外洩要通知當事人，達一定規模還要通報。確切時限以主管機關發布之辦法為準。",
     )
+    statements = {
+        "A": "修正條文於 2025-10-17 經立法院三讀通過",
+        "B": "修正後，公務機關應設置個人資料保護長",
+        "C": "修正條文已明定個資外洩後 24 小時內必須通報",
+        "D": "修正條文的施行日期由立法院另行決議",
+    }
     _expected = {"A": True, "B": True, "C": False, "D": False}
     _solution = "```python\namendment = {'A': True, 'B': True, 'C': False, 'D': False}\n```"
     _correct = dict(_expected)
@@ -419,7 +437,7 @@ class OldToolMisses(Problem):
         "逐一看輸出：哪一個號碼還是完整的 10 碼？",
         "舊版工具用 `\\b`（字的邊界）；中文字也算「字」，所以號碼緊貼中文字時找不到邊界。",
     )
-    text = "A 申請人 B123456780 已補件；B 陳情人C287654321住和平里；C 代理人（D198765432）；D 電話：E212345678。"
+    text = "A 申請人 B123456781 已補件；B 陳情人C287654321住和平里；C 代理人（D198765432）；D 電話：E212345678。"
     _solution = "```python\nmissed = {'B'}\n```"
     _correct = {"B"}
     _wrong = {"B", "C"}
@@ -451,21 +469,23 @@ class StillVisible(Problem):
 
 class KThreshold(Problem):
     id = "module2_c.k_threshold"
-    title = "哪些設定達到 k ≥ 5？"
-    objective = "能讀 k-匿名檢查工具的結果，依「k 至少為 5」的發布門檻判斷哪些概括化設定可以發布，門檻值本身也算達標。"
+    title = "哪些設定達到 k ≥ 4？"
+    objective = "能讀 k-匿名檢查工具的結果，依「k 至少為 4」的發布門檻判斷哪些概括化設定可以發布，門檻值本身也算達標。"
     competencies = ("風險辨識", "流程自動")
     domains = (_DATA, *_TRUST)
     _var = "publishable"
     _hints = (
-        "「至少為 5」表示 k = 5 也可以。",
+        "「至少為 4」表示 k = 4 也可以。",
         "逐列看檢查工具表格的「k 值」欄。",
     )
+    settings = {"S1": (10, ["性別", "里別"]), "S2": (30, ["性別"]), "S3": (0, ["性別", "里別"]), "S4": (0, ["里別"]),
+                "S5": (20, ["性別"])}
     _solution = "```python\npublishable = {'S3', 'S4'}\n```"
     _correct = {"S3", "S4"}
     _wrong = {"S4"}
 
     def _check(self, publishable: Any) -> None:
-        check_labels(publishable, ["S3", "S4"], what="k 至少為 5 的設定代號")
+        check_labels(publishable, ["S3", "S4"], what="k 至少為 4 的設定代號")
 
 
 # Lesson c_01: q1–q5 · c_02: q6–q8 · c_03: q9–q11 · c_04: q12–q14.
