@@ -178,19 +178,21 @@ class ProcessMap(Problem):
 class ErrorRate(Problem):
     id = "module6_c.error_rate"
     title = "錯誤率：合計後再除"
-    objective = "能以「錯誤件數合計 ÷ 件數合計」計算導入前的錯誤率（百分比），而不是把每人的錯誤率平均。"
+    objective = "能以「錯誤件數合計 ÷ 件數合計」計算導入後的錯誤率（百分比），而不是把每人的錯誤率平均。"
     competencies = ("流程自動",)
     domains = (_FLOW, _PERF)
-    _var = "error_rate_before"
-    _hints = ("上面的表印出了導入前的錯誤件數合計與件數合計。", "錯誤率（%）= 錯誤件數合計 ÷ 件數合計 × 100，四捨五入到小數第 1 位。")
-    _solution = "```python\nerror_rate_before = 10.7   # 105 ÷ 983 × 100\n```"
-    _correct = 10.7
-    _wrong = 10.5
+    _var = "error_rate_after"
+    _hints = ("上面的表印出了導入後的錯誤件數合計與件數合計。", "錯誤率（%）= 錯誤件數合計 ÷ 件數合計 × 100，四捨五入到小數第 1 位。")
+    _solution = "```python\nerror_rate_after = 76 / 939 * 100   # 約 8.1\n```"
+    _correct = 8.1
+    _wrong = 8.2   # the mean of the 20 officers' own error rates
 
     def _check(self, value: Any) -> None:
         if type(value) in (int, float) and 0 < value < 1:
             raise Mismatch("要用百分比（例如 12.3），不是比例（0.123）。")
-        check_number(value, 10.7, what="導入前錯誤率（%）", abs_tol=0.05)
+        if is_close(value, 8.17, 0.04):
+            raise Mismatch("這是把每人的錯誤率直接平均；要先把錯誤件數與件數各自合計，再相除。")
+        check_number(value, 76 / 939 * 100, what="導入後錯誤率（%）", abs_tol=0.05)
 
 
 class PctSaved(Problem):
