@@ -92,11 +92,18 @@ def start_postgres() -> PostgresServer:
                         stop_signal=signal.SIGINT, before=drop, stdout=log, stderr=subprocess.STDOUT,
                         stdin=subprocess.DEVNULL)
     log.close()
+    import psycopg
+
     deadline = time.monotonic() + 60
-    while not (sock / f".s.PGSQL.{port}").exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"PostgreSQL did not start: {(base / 'log').read_text(errors='replace')[-2000:]}")
-        time.sleep(0.1)
+    while True:   # ready when it accepts a connection ("the database system is starting up" before)
+        try:
+            psycopg.connect(f"postgresql://govai@127.0.0.1:{port}/postgres", connect_timeout=2).close()
+            break
+        except psycopg.OperationalError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("PostgreSQL did not start: "
+                                   f"{(base / 'log').read_text(errors='replace')[-2000:]}") from None
+            time.sleep(0.1)
     return PostgresServer(port, server, base)
 
 

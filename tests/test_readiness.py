@@ -159,3 +159,37 @@ def test_manual_items_are_pending_until_graded(tmp_path: Path, monkeypatch: pyte
         gb.db.commit()
     after = readiness.compute("m-1", gradebook=url, use_results=False)["score"]
     assert after["possible"] == before["possible"] + 4 and after["earned"] == before["earned"] + 1
+
+
+def test_cohort_readiness_equals_each_learners_readiness(tmp_path: Path) -> None:
+    """The set-wise computation gives every learner exactly what `govai readiness` gives them alone."""
+    import random
+
+    import numpy as np
+
+    items = all_items(SRC)
+    db = ResultsDB(tmp_path / "cohort.sqlite")
+    rng = random.Random(7)
+    for n in range(12):
+        route = "ABC"[n % 3]
+        learner = f"c-{n}"
+        for run_no in range(1 + n % 2):      # some learners ran twice: only the newest run counts
+            by_nb: dict[tuple[str, str], list[ItemRow]] = {}
+            for it in items:
+                if rng.random() < 0.7:
+                    by_nb.setdefault((it.notebook, it.track), []).append(ItemRow(
+                        it.exercise, it.grade_id, float(rng.choice([0, it.points, it.points / 2])), it.points,
+                        False, competencies=list(it.competencies), domains=list(it.domains)))
+            nbs = [NotebookOutcome(nb, track, "ok", items=rows) for (nb, track), rows in by_nb.items()]
+            db.write_run(RunRecord(f"run-{n}-{run_no}", learner, route, f"2026-11-2{run_no}T00:00:00+00:00",
+                                   notebooks=nbs, finished_at=f"2026-11-2{run_no}T01:00:00+00:00"))
+    everyone = readiness.cohort(db, src=SRC)
+    assert sorted(everyone.learners) == sorted(f"c-{n}" for n in range(12))
+    for i, learner in enumerate(everyone.learners):
+        alone = {c["id"]: c["readiness"] for c in readiness.compute(learner, db=db, src=SRC)["certifications"]}
+        for k, cert in enumerate(everyone.certifications):
+            got = everyone.readiness[i, k]
+            if cert.id in alone:
+                assert got == pytest.approx(alone[cert.id], abs=1e-4), (learner, cert.id)
+            else:
+                assert np.isnan(got), (learner, cert.id)

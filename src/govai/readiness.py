@@ -71,16 +71,22 @@ class Evidence:
 # -- evidence -----------------------------------------------------------------------------------
 
 
-def evidence_from_results(learner: str, db: Any) -> tuple[list[Evidence], str | None]:
-    """Latest rows of complete runs; also returns the learner's route (from the newest run)."""
+def evidence_from_results(learner: str, db: Any, items: list[GradedItem] | None = None
+                          ) -> tuple[list[Evidence], str | None]:
+    """Latest rows of complete runs; also returns the learner's route (from the newest run).
+
+    Tags come from the masters as they are now (an item's tags are what it evidences); a row of an
+    item that no master has any more is not evidence.
+    """
     from govai.results import ResultsDB
 
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     rows = database.latest_items(learner)
     latest = database.latest_run(learner)
+    by_key = {(it.notebook, it.grade_id): it for it in (items if items is not None else all_items())}
     ev = [Evidence(r["notebook"], r["grade_id"], r["exercise"], float(r["points"] or 0.0), float(r["max_points"]),
-                   list(r["competencies"]), list(r["domains"]), r.get("finished_at") or "", "results")
-          for r in rows if not r.get("needs_manual")]
+                   list(it.competencies), list(it.domains), r.get("finished_at") or "", "results")
+          for r in rows if not r.get("needs_manual") and (it := by_key.get((r["notebook"], r["grade_id"])))]
     return ev, (latest or {}).get("route")
 
 
@@ -204,7 +210,7 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
     found_route = None
     pending: list[str] = []
     if use_results:
-        ev, found_route = evidence_from_results(learner, db)
+        ev, found_route = evidence_from_results(learner, db, items)
         sources.append(ev)
         pending = pending_from_results(learner, db)
     if gradebook:
@@ -254,6 +260,113 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
         "thresholds": {BAND_READY: READY, BAND_CLOSE: CLOSE},
         "certifications": certs,
     }
+
+
+# -- a whole cohort at once ------------------------------------------------------------------------
+
+
+@dataclass
+class CohortReadiness:
+    """Readiness of every learner for every certification, computed set-wise (same formula as
+    :func:`compute`): ``readiness[i, k]`` for learner ``learners[i]`` and ``certifications[k]``,
+    NaN where the certification is not listed for the learner's route."""
+
+    learners: list[str]
+    routes: list[str]
+    certifications: list[catalog_mod.Certification]
+    readiness: Any            # numpy array, learners × certifications
+
+    def band_counts(self) -> dict[str, dict[str, int]]:
+        """Per recommendable certification (by name): how many learners are in each band."""
+        import numpy as np
+
+        out: dict[str, dict[str, int]] = {}
+        for k, cert in enumerate(self.certifications):
+            if not cert.recommendable:
+                continue
+            col = self.readiness[:, k]
+            col = col[~np.isnan(col)]
+            if col.size == 0:
+                continue
+            ready = int((col >= READY).sum())
+            close = int(((col >= CLOSE) & (col < READY)).sum())
+            out[cert.name] = {BAND_READY: ready, BAND_CLOSE: close, BAND_WORK: int(col.size) - ready - close}
+        return out
+
+    def any_ready(self) -> int:
+        """Learners ready for at least one recommendable certification of their route."""
+        import numpy as np
+
+        cols = [k for k, c in enumerate(self.certifications) if c.recommendable]
+        if not cols:
+            return 0
+        sub = np.nan_to_num(self.readiness[:, cols], nan=-1.0)
+        return int((sub >= READY).any(axis=1).sum())
+
+
+def cohort(db: Any = None, *, unit: str | None = None, src: Path | None = None,
+           cat: catalog_mod.Catalog | None = None) -> CohortReadiness:
+    """Readiness of every learner with a complete run (optionally of one unit), in a few queries.
+
+    The latest auto-graded scores are streamed once from the database into a learners × items
+    matrix; items' tags (from the masters, read once) become items × competencies and items ×
+    domains matrices, so mastery and domain evidence are two matrix products for everyone.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from govai.results import ResultsDB
+
+    cat = cat or catalog_mod.default()
+    database = db if isinstance(db, ResultsDB) else ResultsDB(db)
+    items = all_items(src)
+    people = [r for r in database.learners() if unit is None or r.get("unit") == unit]
+    learners = [r["learner"] for r in people]
+    learner_index = pd.Index(learners)
+    item_index = pd.Index([f"{it.notebook}|{it.grade_id}" for it in items])
+    comps = [c.id for c in cat.competencies]
+    keys = sorted(cat.domain_keys())
+    comp_of = {c: i for i, c in enumerate(comps)}
+    key_of = {k: i for i, k in enumerate(keys)}
+    tag_c = np.zeros((len(items), len(comps)), dtype=np.float64)
+    tag_d = np.zeros((len(items), len(keys)), dtype=np.float64)
+    for j, it in enumerate(items):
+        for c in it.competencies:
+            if c in comp_of:
+                tag_c[j, comp_of[c]] = 1.0
+        for k in it.domains:
+            if k in key_of:
+                tag_d[j, key_of[k]] = 1.0
+    earned = np.zeros((len(learners), len(items)), dtype=np.float64)
+    possible = np.zeros_like(earned)
+    for rows in database.latest_scores(unit):
+        block = np.array(rows, dtype=object)          # one C-level pass; no Python loop per row
+        r = learner_index.get_indexer(block[:, 0])
+        c = item_index.get_indexer(block[:, 1])
+        keep = (r >= 0) & (c >= 0)       # learners of another unit, items no master has any more
+        earned[r[keep], c[keep]] = block[keep, 2].astype(np.float64)
+        possible[r[keep], c[keep]] = block[keep, 3].astype(np.float64)
+    comp_possible = possible @ tag_c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mastery = np.where(comp_possible > 0, (earned @ tag_c) / comp_possible, 0.0).round(4)
+        dom_possible = possible @ tag_d
+        dom_mastery = np.where(dom_possible > 0, (earned @ tag_d) / dom_possible, np.nan)
+    certs = list(cat.certifications)
+    table = np.full((len(learners), len(certs)), np.nan)
+    routes = [r["route"] for r in people]
+    for k, cert in enumerate(certs):
+        on_route = np.array([cert in cat.certifications_for_route(r) for r in sorted(set(routes))])
+        listed = dict(zip(sorted(set(routes)), on_route, strict=True))
+        mask = np.array([listed[r] for r in routes], dtype=bool) if routes else np.zeros(0, dtype=bool)
+        weights = cert.normalised_weights()
+        total = np.zeros(len(learners))
+        for d in cert.domains:
+            ci = [comp_of[c] for c in d.competencies if c in comp_of]
+            fallback = mastery[:, ci].mean(axis=1) if ci else np.zeros(len(learners))
+            direct = dom_mastery[:, key_of[f"{cert.id}/{d.id}"]]
+            total += weights[d.id] * np.where(np.isnan(direct), fallback, direct)
+        table[mask, k] = total[mask].round(4)
+    return CohortReadiness(learners, routes, certs, table)
 
 
 def targets(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -294,64 +294,56 @@ def write_learner_report(learner: str, out: Path | None = None, *, db: Any = Non
 # -- cohort -------------------------------------------------------------------------------------
 
 
-def cohort_data(db: Any = None, unit: str | None = None, cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
-    """Learners per route, completion per module, readiness distribution, item analysis."""
+def cohort_data(db: Any = None, unit: str | None = None, cat: catalog_mod.Catalog | None = None,
+                src: Path | None = None) -> dict[str, Any]:
+    """Learners per route, completion per module, readiness distribution, item analysis.
+
+    Set-wise: a handful of aggregate queries and one readiness computation for the whole cohort
+    (:func:`govai.readiness.cohort`), so a national cohort takes seconds, not a run per learner.
+    """
     from govai.results import ResultsDB
 
     cat = cat or catalog_mod.default()
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     learners = [r for r in database.learners() if unit is None or r.get("unit") == unit]
-    ids = {r["learner"] for r in learners}
-    items = [i for i in database.latest_items() if i["learner"] in ids]
-    notebooks = [n for n in database.latest_notebooks() if n["learner"] in ids]
+    route_of = {r["learner"]: r["route"] for r in learners}
+    done_by_track: dict[str, set[str]] = {}
+    for learner, track, status in database.latest_notebook_status(unit):
+        if status == "ok" and learner in route_of:
+            done_by_track.setdefault(track, set()).add(learner)
+    scores = database.track_scores(unit)
 
     per_route = {r.id: sum(1 for x in learners if x["route"] == r.id) for r in cat.routes}
     completion = []
     for module in cat.modules:
         for track in module.tracks:
-            expected = [x for x in learners if track.id in cat.route(x["route"]).tracks]
-            done = {n["learner"] for n in notebooks if n["track"] == track.id and n["status"] == "ok"}
-            mine = [i for i in items if i["track"] == track.id]
-            if not expected and not mine:
+            expected = {x["learner"] for x in learners if track.id in cat.route(x["route"]).tracks}
+            done = done_by_track.get(track.id, set())
+            earned, possible = scores.get(track.id, (0.0, 0.0))
+            if not expected and not possible:
                 continue
-            earned = sum(i["points"] or 0 for i in mine)
-            possible = sum(i["max_points"] for i in mine)
             completion.append({"module": module.number, "name": f"模組{module.number} {module.name_zh}",
                                "track": track.id, "expected": len(expected),
-                               "submitted": len(done & {x["learner"] for x in expected}) if expected else len(done),
-                               "rate": round(len(done & {x["learner"] for x in expected}) / len(expected), 3)
-                               if expected else None,
+                               "submitted": len(done & expected) if expected else len(done),
+                               "rate": round(len(done & expected) / len(expected), 3) if expected else None,
                                "score": round(earned / possible, 3) if possible else None})
-    distribution: dict[str, dict[str, int]] = {}
-    any_ready = 0
-    for x in learners:
-        rep = rd.compute(x["learner"], db=database, cat=cat)
-        ready_here = False
-        for c in rep["certifications"]:
-            if not c["recommended"]:
-                continue
-            counts = distribution.setdefault(c["name"], {rd.BAND_READY: 0, rd.BAND_CLOSE: 0, rd.BAND_WORK: 0})
-            counts[c["band"]] += 1
-            ready_here |= c["band"] == rd.BAND_READY
-        any_ready += ready_here
+    everyone = rd.cohort(database, unit=unit, src=src, cat=cat)
     analysis = []
-    by_ex: dict[str, list[dict[str, Any]]] = {}
-    for i in items:
-        by_ex.setdefault(i["exercise"], []).append(i)
-    for ex, rows in sorted(by_ex.items()):
-        n = len(rows)
-        pass_rate = sum(bool(r["passed"]) for r in rows) / n
-        durations = [r["duration"] for r in rows if r["duration"] is not None]
+    for row in database.item_stats(unit):
+        n = int(row["n"])
+        pass_rate = float(row["passed"] or 0) / n
         flag = "太簡單" if pass_rate > TOO_EASY else "太難" if pass_rate < TOO_HARD else ""
-        analysis.append({"exercise": ex, "track": rows[0]["track"], "n": n, "pass_rate": round(pass_rate, 3),
-                         "mean_hints": round(sum(r["hints"] for r in rows) / n, 2),
-                         "mean_attempts": round(sum(r["attempts"] for r in rows) / n, 2),
-                         "mean_seconds": round(sum(durations) / len(durations), 3) if durations else None,
+        analysis.append({"exercise": row["exercise"], "track": row["track"], "n": n,
+                         "pass_rate": round(pass_rate, 3),
+                         "mean_hints": round(float(row["mean_hints"] or 0), 2),
+                         "mean_attempts": round(float(row["mean_attempts"] or 0), 2),
+                         "mean_seconds": round(float(row["mean_seconds"]), 3) if row["mean_seconds"] is not None
+                         else None,
                          "flag": flag})
-    earned = sum(i["points"] or 0 for i in items)
-    possible = sum(i["max_points"] for i in items)
+    earned = sum(e for e, _p in scores.values())
+    possible = sum(p for _e, p in scores.values())
     return {"unit": unit, "learners": learners, "per_route": per_route, "completion": completion,
-            "readiness": distribution, "items": analysis, "any_ready": any_ready,
+            "readiness": everyone.band_counts(), "items": analysis, "any_ready": everyone.any_ready(),
             "score": round(earned / possible, 3) if possible else None}
 
 
@@ -432,6 +424,10 @@ def _tables(data: dict[str, Any], cat: catalog_mod.Catalog) -> list[dict[str, An
     ]
 
 
+# A national cohort's learner list belongs in the CSV and Excel files, not in a page to scroll.
+HTML_MAX_ROWS = 500
+
+
 def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | None = None,
                         synthetic: bool = False, cat: catalog_mod.Catalog | None = None) -> Path:
     """Write ``cohort.html``, PNG charts, one CSV per table and ``cohort.xlsx``; returns the HTML path."""
@@ -466,7 +462,7 @@ def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | 
             cell.fill = PatternFill("solid", fgColor="DDE7F0")
         for row in t["rows"]:
             ws.append(row)
-        for col in ws.columns:
+        for col in ws.iter_cols(max_row=min(ws.max_row, 1000)):   # widths from the first rows suffice
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(48, max(8, width * 1.6))
     wb.save(out / "cohort.xlsx")
@@ -478,7 +474,8 @@ def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | 
         headline={"learners": len(data["learners"]),
                   "score": "—" if data["score"] is None else f"{data['score'] * 100:.0f}%",
                   "ready": data["any_ready"], "flags": flags},
-        figures=charts, tables=[t for t in tables if t["key"] != "learners_per_route"], exports=exports)
+        figures=charts, tables=[t for t in tables if t["key"] != "learners_per_route"], exports=exports,
+        max_rows=HTML_MAX_ROWS)
     path = out / "cohort.html"
     path.write_text(html, encoding="utf-8")
     return path

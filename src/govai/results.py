@@ -281,6 +281,106 @@ class ResultsDB:
                 latest[(row["learner"], row["notebook"], row["grade_id"])] = row
         return list(latest.values())
 
+    # -- set-wise reads (a whole cohort in a few queries; see readiness.cohort) -------------------
+    def _latest_results(self, unit: str | None = None, learners: Any = None) -> Any:
+        """Subquery: every learner's newest complete row per notebook and graded cell (``rn = 1``)."""
+        from sqlalchemy import func
+
+        rn = func.row_number().over(
+            partition_by=(results.c.learner, results.c.notebook, results.c.grade_id),
+            order_by=(runs.c.finished_at.desc(), results.c.id.desc())).label("rn")
+        q = (select(results.c.learner, results.c.notebook, results.c.track, results.c.exercise,
+                    results.c.grade_id, results.c.points, results.c.max_points, results.c.passed,
+                    results.c.needs_manual, results.c.duration, results.c.attempts, results.c.hints, rn)
+             .join(runs, runs.c.run_id == results.c.run_id).where(runs.c.status == "complete"))
+        if unit is not None:
+            q = q.where(runs.c.unit == unit)
+        if learners is not None:
+            q = q.where(results.c.learner.in_(learners))
+        return q.subquery()
+
+    def latest_scores(self, unit: str | None = None, chunk: int = 100_000
+                      ) -> Iterable[list[tuple[str, str, float, float]]]:
+        """Chunks of (learner, ``notebook|grade_id``, points, max_points): every latest auto-graded row.
+
+        Most learners have one complete run, whose rows are simply all theirs: those are read by a
+        plain scan, and only learners with several runs go through the window that picks the newest
+        row per graded cell (sorting millions of rows is what would make a national cohort slow).
+        Read through the driver's own cursor (no ORM rows).
+        """
+        from sqlalchemy import func, literal
+
+        def key(cols: Any) -> Any:
+            return cols.notebook + literal("|") + cols.grade_id
+
+        several = (select(runs.c.learner).where(runs.c.status == "complete")
+                   .group_by(runs.c.learner).having(func.count() > 1))
+        single = (select(results.c.learner, key(results.c), func.coalesce(results.c.points, 0.0),
+                         results.c.max_points)
+                  .join(runs, runs.c.run_id == results.c.run_id)
+                  .where(runs.c.status == "complete", results.c.needs_manual.is_(False),
+                         results.c.learner.not_in(several)))
+        if unit is not None:
+            single = single.where(runs.c.unit == unit)
+        sub = self._latest_results(unit, learners=several)
+        multi = (select(sub.c.learner, key(sub.c), func.coalesce(sub.c.points, 0.0), sub.c.max_points)
+                 .where(sub.c.rn == 1, sub.c.needs_manual.is_(False)))
+        with self.engine.connect() as con:
+            raw = con.connection.dbapi_connection
+            assert raw is not None
+            for n, q in enumerate((single, multi)):
+                sql = str(q.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+                # PostgreSQL streams through a named (server-side) cursor; SQLite's cursor is lazy anyway.
+                cursor = raw.cursor(name=f"govai_latest_scores_{n}") if self.engine.dialect.name == "postgresql" \
+                    else raw.cursor()
+                try:
+                    cursor.execute(sql)
+                    while rows := cursor.fetchmany(chunk):
+                        yield rows
+                finally:
+                    cursor.close()
+
+    def item_stats(self, unit: str | None = None) -> list[dict[str, Any]]:
+        """Per exercise over the latest rows: n, passes, mean hints, attempts and seconds, points."""
+        from sqlalchemy import Integer as _Int
+        from sqlalchemy import cast, func
+
+        sub = self._latest_results(unit)
+        q = (select(sub.c.exercise, func.min(sub.c.track).label("track"), func.count().label("n"),
+                    func.sum(cast(sub.c.passed, _Int)).label("passed"),
+                    func.avg(sub.c.hints).label("mean_hints"), func.avg(sub.c.attempts).label("mean_attempts"),
+                    func.avg(sub.c.duration).label("mean_seconds"),
+                    func.sum(func.coalesce(sub.c.points, 0.0)).label("earned"),
+                    func.sum(sub.c.max_points).label("possible"))
+             .where(sub.c.rn == 1).group_by(sub.c.exercise).order_by(sub.c.exercise))
+        with self.engine.connect() as con:
+            return [dict(r._mapping) for r in con.execute(q)]
+
+    def track_scores(self, unit: str | None = None) -> dict[str, tuple[float, float]]:
+        """Per track: points earned and possible over the latest rows."""
+        from sqlalchemy import func
+
+        sub = self._latest_results(unit)
+        q = (select(sub.c.track, func.sum(func.coalesce(sub.c.points, 0.0)), func.sum(sub.c.max_points))
+             .where(sub.c.rn == 1).group_by(sub.c.track))
+        with self.engine.connect() as con:
+            return {track: (float(e or 0), float(p or 0)) for track, e, p in con.execute(q)}
+
+    def latest_notebook_status(self, unit: str | None = None) -> list[tuple[str, str, str]]:
+        """(learner, track, status) of every learner's newest complete run of each notebook."""
+        from sqlalchemy import func
+
+        rn = func.row_number().over(partition_by=(runs.c.learner, notebook_runs.c.notebook),
+                                    order_by=(runs.c.finished_at.desc(), notebook_runs.c.id.desc())).label("rn")
+        q = (select(runs.c.learner, notebook_runs.c.track, notebook_runs.c.status, rn)
+             .join(runs, runs.c.run_id == notebook_runs.c.run_id).where(runs.c.status == "complete"))
+        if unit is not None:
+            q = q.where(runs.c.unit == unit)
+        sub = q.subquery()
+        with self.engine.connect() as con:
+            return [(a, b, c) for a, b, c in con.execute(select(sub.c.learner, sub.c.track, sub.c.status)
+                                                         .where(sub.c.rn == 1))]
+
     def latest_notebooks(self, learner: str | None = None) -> list[dict[str, Any]]:
         """Per learner and notebook, the outcome in the newest complete run that has it."""
         q = (select(notebook_runs, runs.c.learner, runs.c.route, runs.c.unit, runs.c.finished_at)

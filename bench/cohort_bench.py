@@ -1,0 +1,171 @@
+"""Readiness at national scale: every learner's readiness and the cohort report, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/cohort_bench.py [--sizes 1000 10000 100000] [--backends sqlite postgresql]
+
+For each size, synthetic (合成) results are bulk-inserted in the results database's own schema: one
+complete run per learner, every graded item of the tracks on the learner's route, points drawn at
+random. Then, each in a fresh process (so peak memory is that step's alone), it times
+:func:`govai.readiness.cohort` (readiness of everyone for every certification) and
+:func:`govai.report.write_cohort_report` (HTML, charts, CSV, Excel). The baseline, in the same
+run, is the per-learner path the cohort report used before: ``readiness.compute`` once per learner,
+timed on a sample of learners and scaled to the cohort. Prints seconds, peak memory and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from govai import catalog  # noqa: E402
+from govai.coverage import all_items  # noqa: E402
+from govai.results import ResultsDB, notebook_runs, results, runs  # noqa: E402
+
+BASELINE_SAMPLE = 50
+
+
+def populate(url: str, n: int, seed: int = 1) -> int:
+    """Bulk-insert one complete run per synthetic learner; returns the number of result rows."""
+    cat = catalog.default()
+    items = all_items()
+    by_track: dict[str, list] = {}
+    for it in items:
+        by_track.setdefault(it.track, []).append(it)
+    tracks_of = {r.id: [t for t in r.tracks if t in by_track] for r in cat.routes}
+    db = ResultsDB(url)
+    rng = random.Random(seed)
+    versions = json.dumps({"python": "3.11", "govai": "bench"})
+    run_rows, nb_rows, res_rows = [], [], []
+    for i in range(n):
+        learner, route = f"S{i:06d}", "ABC"[i % 3]
+        run_id = f"bench-{i:06d}"
+        run_rows.append({"run_id": run_id, "learner": learner, "route": route, "unit": f"合成機關{i % 50:02d}",
+                         "status": "complete", "started_at": "2026-12-01T00:00:00+00:00",
+                         "finished_at": "2026-12-01T00:10:00+00:00", "package_versions": versions,
+                         "synthetic": True})
+        skill = rng.random()
+        for track in tracks_of[route]:
+            nb = by_track[track][0].notebook
+            nb_rows.append({"run_id": run_id, "notebook": nb, "track": track, "status": "ok", "error": None,
+                            "duration": 30.0, "notebook_hash": "0" * 64, "output_path": None})
+            for it in by_track[track]:
+                ok = rng.random() < skill
+                res_rows.append({
+                    "run_id": run_id, "learner": learner, "route": route, "notebook": it.notebook, "track": track,
+                    "exercise": it.exercise, "grade_id": it.grade_id, "points": it.points if ok else 0.0,
+                    "max_points": it.points, "passed": ok, "needs_manual": False, "error": None,
+                    "duration": 0.2, "attempts": rng.randrange(4), "hints": rng.randrange(3),
+                    "notebook_hash": "0" * 64, "package_versions": versions,
+                    "competencies": json.dumps(list(it.competencies), ensure_ascii=False),
+                    "domains": json.dumps(list(it.domains), ensure_ascii=False),
+                    "recorded_at": "2026-12-01T00:10:00+00:00"})
+        if len(res_rows) >= 200_000 or i == n - 1:
+            with db.engine.begin() as con:
+                con.execute(runs.insert(), run_rows)
+                if nb_rows:
+                    con.execute(notebook_runs.insert(), nb_rows)
+                if res_rows:
+                    con.execute(results.insert(), res_rows)
+            run_rows, nb_rows, res_rows = [], [], []
+    count = db.count()
+    db.close()
+    return count
+
+
+STEP = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {src!r})
+from govai import readiness, report
+url, step, out = sys.argv[1], sys.argv[2], sys.argv[3]
+t0 = time.perf_counter()
+if step == "readiness":
+    r = readiness.cohort(url)
+    detail = {{"learners": len(r.learners), "ready_any": r.any_ready()}}
+elif step == "report":
+    report.write_cohort_report(Path(out), db=url, synthetic=True)
+    detail = {{}}
+else:
+    from govai.results import ResultsDB
+    db = ResultsDB(url)
+    people = [x["learner"] for x in db.learners()][:{sample}]
+    for p in people:
+        readiness.compute(p, db=db)
+    detail = {{"sampled": len(people)}}
+# VmHWM, not ru_maxrss: the latter keeps the parent's high-water mark across fork and exec.
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({{"seconds": time.perf_counter() - t0, "peak_mib": hwm / 1024, **detail}}))
+"""
+
+
+def step(url: str, name: str, out: Path) -> dict:
+    code = STEP.format(src=str(REPO / "src"), sample=BASELINE_SAMPLE)
+    done = subprocess.run([sys.executable, "-c", code, url, name, str(out)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def start_postgres():  # noqa: ANN201 - the tests' own throw-away server
+    spec = importlib.util.spec_from_file_location("govai_test_conftest", REPO / "tests" / "conftest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.start_postgres()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    print(f"{'backend':<11}{'learners':>9}{'rows':>10}{'insert s':>9}{'readiness s':>12}{'MiB':>7}"
+          f"{'report s':>9}{'MiB':>7}{'per-learner s (est.)':>21}{'ratio':>8}")
+    pg = None
+    try:
+        for backend in args.backends:
+            for n in args.sizes:
+                with tempfile.TemporaryDirectory(prefix="govai-cohort-bench-") as tmp:
+                    if backend == "sqlite":
+                        url = f"sqlite:///{tmp}/results.sqlite"
+                    else:
+                        import psycopg
+
+                        pg = pg or start_postgres()
+                        name = f"bench{n}_{int(time.time())}"
+                        with psycopg.connect(f"postgresql://govai@127.0.0.1:{pg.port}/postgres",
+                                             autocommit=True) as con:
+                            con.execute(f'CREATE DATABASE "{name}"')
+                        url = f"{pg.url}/{name}"
+                    t0 = time.perf_counter()
+                    rows = populate(url, n)
+                    insert_s = time.perf_counter() - t0
+                    r = step(url, "readiness", Path(tmp) / "out")
+                    rep = step(url, "report", Path(tmp) / "out")
+                    base = step(url, "baseline", Path(tmp) / "out")
+                    per_learner = base["seconds"] / max(1, base["sampled"]) * n
+                    print(f"{backend:<11}{n:>9}{rows:>10}{insert_s:>9.1f}{r['seconds']:>12.1f}{r['peak_mib']:>7.0f}"
+                          f"{rep['seconds']:>9.1f}{rep['peak_mib']:>7.0f}{per_learner:>21.0f}"
+                          f"{per_learner / r['seconds']:>7.0f}×", flush=True)
+    finally:
+        if pg is not None:
+            pg.stop()
+    print(f"(ratio: estimated per-learner readiness for the cohort, from {BASELINE_SAMPLE} learners timed, "
+          f"÷ set-wise readiness; peak resident memory of each step's process; machine: "
+          f"{resource.getpagesize()}-byte pages, {__import__('os').cpu_count()} cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
