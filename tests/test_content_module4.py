@@ -145,3 +145,13 @@ def test_master_q10_counts() -> None:
 
 def test_master_q11_deduction() -> None:
     assert sum(40 * _tier(a) for a in (99.5, 99.0, 98.2)) == pytest.approx(2.8)
+
+
+def test_lesson1_value_exercises() -> None:
+    candidates = {"C1": "G187654329", "C2": "B100000001", "C3": "P135792461", "C4": "Q824466884", "C5": "S30918273"}
+    assert {k for k, v in candidates.items() if ex._valid_id(v)} == ex.q16._expected
+    assert ex.id_checksum("Q824466884") % 10 == 0          # the trap: remainder 0, second digit 8
+    lesson_messages = {"M1": "手機0912-345-678，謝謝", "M2": "電話 02 2720 8889", "M3": "信箱 chen@example.com",
+                       "M4": "身分證號碼 A123456789 的案件", "M5": "住址臺北市信義區松仁路100號", "M6": "+886-912-345-678"}
+    changed = {k for k, v in lesson_messages.items() if ex.mask_demo(v) != v}
+    assert set(lesson_messages) - changed == ex.q17._expected

@@ -144,3 +144,19 @@ def test_master_roadmap_and_stop_rule() -> None:
     assert _roadmap(rows) == ["信箱回覆草擬", "話務錄音去識別化", "知識庫整理", "熱線AI客服", "台語語音客服"]
     weeks = {"W1": (0.032, 0), "W2": (0.050, 0), "W3": (0.041, 1), "W4": (0.049, 0)}
     assert {k for k, (e, leak) in weeks.items() if ex.must_stop(e, leak)} == {"W2", "W3"}
+
+
+def test_lesson1_worked_and_exercise_scores() -> None:
+    cases = pd.read_csv(DATA / "use_cases.csv", comment="#").set_index("案件")
+    assert ex.weighted_score(cases.loc["陳情自動分案"], ex.DEFAULT_WEIGHTS) == pytest.approx(3.85)
+    flood = cases.loc["淹水預警"]
+    assert ex.weighted_score(flood, ex.DEFAULT_WEIGHTS) == pytest.approx(ex.q16._correct)
+    # The challenge: organisational readiness 3 → 2 costs only 0.1 but fails the threshold.
+    assert flood["組織準備度"] == 3 and ex.DEFAULT_WEIGHTS["組織準備度"] == pytest.approx(0.1)
+
+
+def test_lesson2_value_exercises() -> None:
+    f = _flows()
+    assert sum(ex.discount_table(0.05, list(f["樂觀"]))["現值"]) == pytest.approx(ex.q14._correct, abs=0.01)
+    assert ex.payback_year(list(f["樂觀"])) == ex.q15._correct[0]
+    assert ex.payback_year(list(f["悲觀"])) is None and ex.q15._correct[1] is False

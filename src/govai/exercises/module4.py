@@ -654,3 +654,46 @@ q12 = AcceptancePath()
 q13 = AiActFacts()
 q14 = PdpaOtherPurpose()
 q15 = ClassifiedDocs()
+
+
+# -- 第 1 課的免寫程式練習：執行提供的工具，判讀結果 ------------------------------------------------
+
+
+class ValidIdTable(Problem):
+    id = "module4.valid_id_table"
+    title = "由檢查碼表判斷有效身分證字號"
+    objective = "能讀懂檢查碼工具的輸出，依格式規則與餘數判斷哪些字串是有效身分證字號。"
+    competencies = ("風險辨識",)
+    domains = ("ipas-planner-basic/L11", "gov-ai-core/C1")
+    _var = "valid_codes"
+    _expected = frozenset({"C1", "C3"})
+    _hints = ("兩個條件都要成立：共 10 碼且第 2 碼是 1 或 2；加權總和除以 10 的餘數是 0。",
+              "有一個字串餘數是 0，但第 2 碼不是 1 或 2。")
+    _solution = '```python\nvalid_codes = {"C1", "C3"}\n```'
+    _correct = {"C1", "C3"}
+    _wrong = {"C1", "C3", "C4"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="有效身分證字號的代號")
+
+
+class MaskReview(Problem):
+    id = "module4.mask_review"
+    title = "遮罩工具漏了哪些"
+    objective = "能比對遮罩工具的輸入與輸出，找出仍暴露個人資料的留言，作為要求改善的依據。"
+    competencies = ("風險辨識", "倫理判斷")
+    domains = ("aws-aif-c01/D5", "gov-ai-core/C1")
+    _var = "leaky"
+    _expected = frozenset({"M2", "M5", "M6"})
+    _hints = ("逐則比對「原文」與「遮罩後」：遮罩後還看得到完整的電話、身分證字號、電子郵件或地址嗎？",
+              "注意有空格的市話、加了國碼的手機，以及工具根本不處理的地址。")
+    _solution = '```python\nleaky = {"M2", "M5", "M6"}\n```'
+    _correct = {"M2", "M5", "M6"}
+    _wrong = {"M2", "M6"}
+
+    def _check(self, value: Any) -> None:
+        check_labels(value, self._expected, what="遮罩後仍暴露個人資料的留言代號")
+
+
+q16 = ValidIdTable()
+q17 = MaskReview()

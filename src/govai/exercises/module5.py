@@ -493,3 +493,62 @@ q10 = RoadmapOrder()
 q11 = AdoptionNotSuccess()
 q12 = KrProgress()
 q13 = StopRule()
+
+
+# -- 第 1、2 課的免寫程式練習 -------------------------------------------------------------------
+
+
+class WeightedScoreValue(Problem):
+    id = "module5.weighted_score_value"
+    title = "手算一個案件的加權分數"
+    objective = "能把五項準則的分數乘上權重後加總，算出一個 AI 使用情境的加權分數。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1",)
+    _var = "flood_score"
+    _hints = ("加權分數 = 價值 × 0.3 + 資料準備度 × 0.25 + 風險可控度 × 0.2 + 成本可負擔度 × 0.15 + 組織準備度 × 0.1。",)
+    _solution = "```python\nflood_score = 0.3 * 5 + 0.25 * 3 + 0.2 * 4 + 0.15 * 2 + 0.1 * 3  # 3.65\n```"
+    _correct = 3.65
+    _wrong = 3.4
+
+    def _check(self, value: Any) -> None:
+        check_number(value, 3.65, abs_tol=0.01, what="淹水預警的加權分數")
+
+
+class NpvRead(Problem):
+    id = "module5.npv_read"
+    title = "由折現表讀出淨現值"
+    objective = "能把折現表的現值加總成淨現值。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1",)
+    _var = "optimistic_npv_5"
+    _hints = ("把折現表「現值」欄的 6 個數字全部加起來（第 0 年是負數）。",)
+    _solution = "```python\noptimistic_npv_5 = -450 + 152.38 + 199.55 + 190.04 + 180.99 + 172.38  # 約 445.3\n```"
+    _correct = 445.34
+    _wrong = 590.0
+
+    def _check(self, value: Any) -> None:
+        check_number(value, 445.34, abs_tol=0.1, what="折現率 5% 下樂觀情境的淨現值")
+
+
+class PaybackRead(Problem):
+    id = "module5.payback_read"
+    title = "由累計現金流量讀出回收年"
+    objective = "能由累計現金流量找出回收年，並判斷期間內是否回收。"
+    competencies = ("評估導入",)
+    domains = ("gov-ai-planning/P1",)
+    _var = ("optimistic_payback", "pessimistic_recovers")
+    _hints = ("回收年是累計值第一次 ≥ 0 的年份（第 0 年起算）。",
+              "悲觀情境到第 5 年累計值還是負的嗎？")
+    _solution = "```python\noptimistic_payback = 3\npessimistic_recovers = False\n```"
+    _correct = (3, False)
+    _wrong = (4, False)
+    _blank = (None, None)
+
+    def _check(self, year: Any, recovers: Any) -> None:
+        check_number(year, 3, integer=True, what="樂觀情境的回收年")
+        check_bool(recovers, False, what="悲觀情境能否在 5 年內回收")
+
+
+q14 = NpvRead()
+q15 = PaybackRead()
+q16 = WeightedScoreValue()
