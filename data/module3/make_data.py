@@ -48,6 +48,23 @@ CITIES = {
                   "中華路", "民權路", "中央路", "環河路", "復興路"],
         "shops": ["麵店", "滷味攤", "便利商店", "燒烤店", "夜市攤位", "餐盒店"],
     },
+    "keelung": {
+        "prefix": "基隆市政府",
+        "districts": ["仁愛區", "信義區", "中正區", "中山區", "安樂區", "暖暖區", "七堵區"],
+        "roads": ["愛一路", "忠一路", "中正路", "義二路", "安樂路", "暖暖街", "明德一路", "北寧路"],
+        "shops": ["海產店", "廟口攤位", "魚丸店", "鼎邊趖攤"],
+        # Local phrases that the general (臺北市) corpus never uses: what adaptation has to learn.
+        "local": {
+            "交通局": ["往返八斗子的接駁車常常客滿", "港區周邊的號誌等太久", "客運轉乘碼頭的站牌不見了",
+                      "雨天在坡道上的公車站沒有遮雨棚", "停車場的票卡機吃卡"],
+            "工務局": ["山坡上的擋土牆出現裂縫", "階梯步道的扶手鬆脫", "雨後邊坡有落石", "地下道的排水孔堵住"],
+            "環境保護局": ["漁港邊的魚腥味很重", "海邊被沖上來很多保麗龍", "清洗魚箱的污水直接排到港裡",
+                          "貨櫃車經過揚起很多粉塵"],
+            "警察局": ["港邊有人違規釣魚還吵架", "廟口附近常有人搶停車位起衝突", "夜市收攤後有人在騎樓滋事"],
+            "衛生局": ["{shop}的生蠔吃了上吐下瀉", "{shop}的冰塊看起來不乾淨", "港邊攤販的生魚片沒有冷藏",
+                      "{shop}的碗盤沒有洗乾淨"],
+        },
+    },
 }
 
 # Issue phrases per agency; {shop} and {road} are filled in. Several share words with another agency.
@@ -94,7 +111,8 @@ TYPOS = {"處理": "處裡", "已經": "以經", "垃圾": "拉圾", "希望": "
 def _sentence(rng: random.Random, agency: str, city: dict, district: str) -> str:
     road = rng.choice(city["roads"])
     place = rng.choice(PLACES).format(district=district, road=road)
-    issue = rng.choice(ISSUES[agency]).format(shop=rng.choice(city["shops"]), road=road)
+    pool = city["local"][agency] if "local" in city and rng.random() < 0.6 else ISSUES[agency]
+    issue = rng.choice(pool).format(shop=rng.choice(city["shops"]), road=road)
     parts = [rng.choice(OPENERS), place, rng.choice(["，", "", "的"]), rng.choice(TIMES), issue]
     if rng.random() < 0.35:   # overlap: a phrase of another agency in the same text
         other = rng.choice([a for a in ISSUES if a != agency])
@@ -173,10 +191,19 @@ def master_data() -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict
     return train, test, preds
 
 
+def agency_data() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Lesson 5: a small labelled set from another agency (基隆市) and its held-out set (labels kept in module3.py)."""
+    rows = petitions("keelung", 5150, 560, (113, 9, 1))
+    return rows[:160], rows[160:]
+
+
 def main() -> None:
     rows, preds = lesson_data()
     _write(ROOT / "data/module3/petitions_text.csv", rows, LESSON_FIELDS)
     _write(ROOT / "data/module3/vendor_predictions.csv", preds, ["案件編號", "行政區", "受理機關", "廠商預測"])
+    a_train, a_heldout = agency_data()
+    _write(ROOT / "data/module3/agency_train.csv", a_train, ["案件編號", "陳情內容", "受理機關"])
+    _write(ROOT / "data/module3/agency_heldout.csv", a_heldout, ["案件編號", "陳情內容"])
     train, test, vpreds = master_data()
     src = ROOT / "source/module3_development"
     _write(src / "petitions_train.csv", train, ["案件編號", "行政區", "陳情內容", "受理機關"])

@@ -713,3 +713,26 @@ q15 = InjectionRates()
 q16 = KFold()
 q17 = PickBest()
 q18 = StandardizeWithTrain()
+
+
+# -- lesson 5: the agency's held-out set (labels stay here; the lesson's file has ids and text only) ----
+
+_HELDOUT_CODES = "警警交交交交交環環警交警交交警警工交交環環環環警警交交交環交工工工交交警環工工環交環環環交衛環交警交工環警交環工警衛警警交工衛交交交警工環環環工交警交交交工環工工環交警工環工交交警工工交工警工警環環工交交交交工工警警警工交警警工工工警警交工交警警警交警交工環工工警交交工警工工交環環警交交環衛環工警工環環環警交工工警工環工工交工環交交警交工工環衛警環工警環交工工交交交工環交警交衛環警環警環工衛衛工環環交環交環交衛警交交工警工工工交工交環警警警衛環工警工交工工衛工工警工衛警工工工交環警工環警工衛工衛交環工工交警衛環工工工工警環環交環警工工警環工工工環工警交交工環交工工環環警工環環衛交衛工工環警環交警環交警衛衛工警警環交交交交工工環工工警工工警環工交警交衛工工交工警工警警警交環警工工環環環環警交工衛交環工交環環警交警交交交工警環工工警警警工工交交工交環交衛交警衛交環工警工工交交工工交交交工工警工"
+_HELDOUT_NAMES = {"交": "交通局", "工": "工務局", "環": "環境保護局", "警": "警察局", "衛": "衛生局"}
+
+
+def heldout_report(predictions: Any) -> dict[str, Any]:
+    """Score predictions for ``data/module3/agency_heldout.csv`` (in file order) without showing its labels.
+
+    Returns the accuracy and each agency's recall; the labels themselves are never returned.
+    """
+    preds = [str(p).replace("基隆市政府", "") for p in list(predictions)]
+    truth = [_HELDOUT_NAMES[c] for c in _HELDOUT_CODES]
+    if len(preds) != len(truth):
+        raise ValueError(f"需要 {len(truth)} 個預測（保留測試集的筆數），收到 {len(preds)} 個")
+    hits = [p == t for p, t in zip(preds, truth, strict=True)]
+    recall = {}
+    for name in sorted(set(truth)):
+        idx = [i for i, t in enumerate(truth) if t == name]
+        recall[name] = round(sum(hits[i] for i in idx) / len(idx), 3)
+    return {"accuracy": round(sum(hits) / len(hits), 3), "recall": recall, "n": len(truth)}
