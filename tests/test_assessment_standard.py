@@ -89,8 +89,12 @@ def test_mutation_runner_catches_a_wrong_answer_that_scores(tmp_path: Path) -> N
     for cell in _tests(nb)[1:]:
         cell.metadata["govai"]["mutations"] = {"wrong": [], "right": []}
     nbformat.write(nb, path)
-    tally = mutations.tally("module1_literacy", mutations.run_master(path, workers=1))
-    assert (tally.wrong_rejected, tally.wrong_total, tally.right_accepted, tally.right_total) == (0, 1, 0, 1)
+    first = engine.grade_id(test)
+    results = [r for r in mutations.run_master(path, workers=1) if r.item == first]
+    tally = mutations.tally("module1_literacy", results)
+    # the master's own solution is accepted; the two planted mistakes are both reported
+    assert (tally.wrong_rejected, tally.wrong_total, tally.right_accepted, tally.right_total) == (0, 1, 1, 2)
+    assert {f.mutation.why for f in tally.failures} == {"其實是正解", "其實是錯的"}
 
 
 # -- 8. honest tags -----------------------------------------------------------------------------

@@ -165,7 +165,9 @@ def run_master(path: Path, workers: int = 2, timeout: float = 120.0) -> list[Mut
         master_text = nbformat.writes(_truncated(master, suite.grade_id))
         config = {"masters": {name: master_text}, "checksums": {}, "timeout": timeout,
                   "preload": preload, "limits": {}, "hide": [str(path.parent.parent.resolve())]}
-        for n, mutation in enumerate(suite.wrong + suite.right):
+        # The master's own solution first: it must score full marks through the same path.
+        honest = Mutation("right", "教師版解答 / the master's solution", {})
+        for n, mutation in enumerate([honest, *suite.wrong, *suite.right]):
             sub = mutated_submission(_truncated(master, suite.grade_id), mutation)
             payload = {"student": f"{suite.grade_id}-{mutation.kind}{n}",
                        "notebooks": {name: nbformat.writes(sub).encode()},
