@@ -52,7 +52,7 @@ def test_fresh_course_cli_registers_grades_and_skips(tmp_path: Path) -> None:
         assert (course / "autograded" / student / h.M1 / "timestamp.txt").exists()
     nb = nbformat.read(course / "autograded" / "bob" / h.M1 / f"{h.M1}.ipynb", as_version=4)
     failed = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q2_principles_test"]
-    assert [o.get("ename") for o in failed[0].outputs if o.output_type == "error"] == ["AssertionError"]
+    assert [o.get("ename") for o in failed[0].outputs if o.output_type == "error"] in (["AssertionError"], ["Mismatch"])
     assert "### BEGIN HIDDEN TESTS" in failed[0].source     # like nbgrader: the autograded copy has the tests
 
     # unchanged: skipped, nothing written twice
@@ -93,8 +93,8 @@ def test_nbgrader_tools_read_the_results(tmp_path: Path) -> None:
     assert "dave" in csv and ",15.0," in csv
 
 
-def test_unknown_assignment_is_a_clear_error(tmp_path: Path) -> None:
+def test_unknown_assignment_exits_1_as_nbgrader(tmp_path: Path) -> None:
     from govai.cli import main
 
     (tmp_path / "source").mkdir()
-    assert main(["grade", "no_such", "--course", str(tmp_path)]) == 2
+    assert main(["grade", "no_such", "--course", str(tmp_path)]) == 1

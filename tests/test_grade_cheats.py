@@ -158,11 +158,14 @@ def test_broken_notebooks_are_reported_and_the_batch_goes_on(tmp_path: Path, cap
     printed = capsys.readouterr().out
     assert code == 1
     totals = h.totals(h.sqlite(course), h.M1)
-    assert totals == {"ok": 23.0, "v3": 23.0, "stripped": 23.0, "nokernel": 23.0, "missing": 0.0, "linker": 0.0}
-    assert not (course / "autograded" / "linker" / h.M1 / "secret.txt").exists()
+    # as nbgrader: a notebook without nbgrader metadata has no graded cells (0); a broken notebook fails
+    # after its submission row exists (0); a folder without a notebook (or only links) is no submission
+    assert totals == {"ok": 23.0, "v3": 23.0, "stripped": 0.0, "nokernel": 23.0,
+                      "badjson": 0.0, "empty": 0.0, "notnb": 0.0}
+    assert not (course / "autograded" / "linker").exists()
     lines = {line.split()[0]: line for line in printed.splitlines() if line.strip()}
     assert "不是有效的 JSON" in lines["badjson"] and "submitted/badjson/module1_literacy/module1_literacy.ipynb" in lines["badjson"]
     assert "檔案是空的" in lines["empty"] and "失敗 failed" in lines["empty"]
     assert "不是 Jupyter 筆記本" in lines["notnb"]
-    assert "缺少筆記本" in lines["missing"]
-    assert not (course / "autograded" / "badjson").exists()
+    assert "missing" not in lines and "linker" not in lines
+    assert not (course / "autograded" / "badjson" / h.M1).exists()

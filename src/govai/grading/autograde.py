@@ -55,12 +55,28 @@ from typing import Any
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters.autograde import Autograde
 from nbgrader.converters.base import BaseConverter, NbGraderException
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, List, Unicode, default
 
 # The nbgrader behaviours govai deliberately does not reproduce (each with the nbgrader test that
 # shows it, if any). None of them changes a score on honest work.
 DIFFERENCES: list[dict[str, str]] = [
+    {"behaviour": "A submission whose graded cells' nbgrader metadata was edited (points, grade flag) fails "
+                  "(\"Inconsistent checksums\")",
+     "govai": "The flags and points come back from the gradebook and the submission is graded with the "
+              "instructor's cells",
+     "why": "The instructor gets a grade instead of a failure to look into; the edit earns nothing.",
+     "test": ""},
+    {"behaviour": "A submission with a duplicated graded cell stops the whole run (DeduplicateIds leaves "
+                  "empty metadata that CheckCellMetadata rejects as schema version 0)",
+     "govai": "The duplicate becomes an ordinary cell and the submission is graded",
+     "why": "One learner's copy-pasted cell should not stop the grading of the class.",
+     "test": ""},
+    {"behaviour": "A notebook naming any Python kernelspec runs in that kernel's environment",
+     "govai": "Python notebooks run in govai's own Python environment (inside the sandbox); other "
+              "languages run through their kernelspec inside the sandbox, with tests in the same kernel",
+     "why": "The judge needs the learner kernel and the tests in the same Python to exchange data.",
+     "test": ""},
     {"behaviour": "Learner code runs in the same kernel as the hidden tests",
      "govai": "Learner code runs in a sandbox; tests run in a separate judge and only see the learner's "
               "namespace through data copies and proxies",
@@ -101,6 +117,42 @@ class JudgeExecute(Execute):
         return done, resources
 
 
+class RestoreCellMetadata(NbGraderPreprocessor):
+    """Before nbgrader's ``OverwriteCells``: a cell whose ``grade_id`` the gradebook knows gets its
+    nbgrader flags and points back from the gradebook (nbgrader fails such a submission with
+    "Inconsistent checksums"; govai grades it with the instructor's cell)."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            try:
+                notebook = gb.find_notebook(resources["nbgrader"]["notebook"], resources["nbgrader"]["assignment"])
+            except MissingEntry:
+                return nb, resources
+            source = {c.name: c for c in notebook.source_cells}
+            grades = {c.name: c.max_score for c in notebook.grade_cells}
+            solutions = {c.name for c in notebook.solution_cells}
+            tasks = {c.name for c in notebook.task_cells}
+            for cell in nb.cells:
+                meta = cell.get("metadata", {}).get("nbgrader")
+                if meta == {}:                    # a duplicate DeduplicateIds stripped: an ordinary cell
+                    del cell.metadata["nbgrader"]
+                    continue
+                gid = meta.get("grade_id") if isinstance(meta, dict) else None
+                if gid not in source:
+                    continue
+                meta["grade"] = gid in grades
+                meta["solution"] = gid in solutions
+                meta["task"] = gid in tasks
+                meta["locked"] = bool(source[gid].locked)
+                if gid in grades:
+                    meta["points"] = float(grades[gid])
+                else:
+                    meta.pop("points", None)
+        return nb, resources
+
+
 @dataclass
 class Outcome:
     student: str
@@ -138,12 +190,15 @@ class GovaiAutograde(Autograde):
         self.outcomes: list[Outcome] = []
         self._executed: dict[tuple[str, str], Any] = {}
         self._sandbox_config: dict[str, Any] | None = None
+        self._specs: dict[str, dict[str, Any]] = {}
 
     # -- nbgrader hooks ---------------------------------------------------------------------
 
     def _init_preprocessors(self) -> None:
         self.exporter._preprocessors = []
         for pp in (self.sanitize_preprocessors if self._sanitizing else self.autograde_preprocessors):
+            if pp is OverwriteCells:
+                self.exporter.register_preprocessor(RestoreCellMetadata)
             self.exporter.register_preprocessor(JudgeExecute if pp is Execute else pp)
 
     def init_notebooks(self) -> None:
@@ -241,7 +296,7 @@ class GovaiAutograde(Autograde):
             raise NbGraderException("There was an error accessing the nbgrader database.") from None
         except (SchemaTooOldError, SchemaTooNewError) as exc:
             self._handle_failure(job)
-            self.log.error("One or more notebooks in the assignment use an unsupported nbgrader metadata version")
+            self.log.error("One or more notebooks in the assignment use an unsupported nbgrader metadata version: %s", exc)
             raise NbGraderException(str(exc)) from None
         except KeyboardInterrupt:
             self._handle_failure(job)
@@ -315,11 +370,11 @@ class GovaiAutograde(Autograde):
             name = os.path.splitext(os.path.basename(filename))[0]
             with open(os.path.join(dest, os.path.basename(filename)), encoding="utf-8") as fh:
                 source = fh.read()
-            error = self._kernel_error(source)
-            if error is not None:
-                job.kernel_errors[name] = error
+            kernel = self._kernel(source)
+            if isinstance(kernel, BaseException):
+                job.kernel_errors[name] = kernel
                 continue
-            items.append({"name": name, "source": source})
+            items.append({"name": name, "source": source, "kernel": kernel, "spec": self._specs.get(kernel)})
         files = {rel: data for rel, data in _tree(dest).items() if not rel.endswith(".ipynb")}
         if not self._execute_enabled():
             items = []
@@ -384,23 +439,25 @@ class GovaiAutograde(Autograde):
         t = JudgeExecute(parent=self.exporter).timeout
         return None if t is None or t <= 0 else float(t)
 
-    def _kernel_error(self, source: str) -> BaseException | None:
-        """nbgrader fails a notebook whose kernel it cannot find; govai judges Python kernels only."""
+    def _kernel(self, source: str) -> str | BaseException:
+        """"" for Python (the judge), a kernel name for others (run in the sandbox through its kernelspec),
+        or the error nbgrader's execution would raise for a kernel that does not exist."""
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         if not self._execute_enabled():
-            return None
+            return ""
         meta = json.loads(source).get("metadata", {})
         name = (meta.get("kernelspec") or {}).get("name") or "python3"
         if name in ("python", "python3"):
-            return None
+            return ""
         try:
             spec = KernelSpecManager(parent=self).get_kernel_spec(name)
         except NoSuchKernel as exc:
             return exc
-        if (spec.language or "").lower() != "python":
-            return RuntimeError(f"govai 只評 Python 核心的筆記本 / only Python kernels are supported: {name}")
-        return None
+        if (spec.language or "").lower() == "python":
+            return ""
+        self._specs[name] = spec.to_dict()
+        return name
 
     def _digest(self, job: _Job) -> str:
         h = hashlib.sha256(self._master_digest.encode())

@@ -193,12 +193,17 @@ class LearnerKernel:
 
     # value access for the judge's proxies
 
-    def op(self, msg: dict[str, Any], generation: int | None = None) -> Any:
+    def budget(self) -> float:
+        import time
+
+        return max(0.0, self.deadline - time.monotonic())
+
+    def op(self, msg: dict[str, Any], generation: int | None = None, timeout: float | None = None) -> Any:
         if generation is not None and generation != self.generation:
             raise RuntimeError("學員核心已重新啟動，這個物件已不存在")
         self._ensure()
         try:
-            reply = self._request(msg, self.limits.cell_timeout)
+            reply = self._request(msg, timeout or self.limits.cell_timeout)
         except KernelLost as exc:
             raise (TimeoutError if exc.timed_out else RuntimeError)(str(exc)) from None
         if self.side_outputs is not None:
@@ -767,6 +772,28 @@ def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None 
         cell.metadata["execution"] = {"iopub.execute_input": started, "shell.execute_reply": _now()}
     if cwd:
         sync_files(kernel, cwd)
+    return nb
+
+
+def with_outputs(nb: NotebookNode, text: Any) -> NotebookNode:
+    """``nb`` with the outputs of a notebook executed in the sandbox (a kernel other than Python).
+
+    Only outputs and execution counts are taken, checked as any output from the sandbox; sources and
+    nbgrader metadata stay those of ``nb`` (sanitized by nbgrader)."""
+    import json
+
+    try:
+        done = json.loads(text) if type(text) is str else {}
+    except ValueError:
+        done = {}
+    cells = done.get("cells") if type(done) is dict and type(done.get("cells")) is list else []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        got = cells[index] if index < len(cells) and type(cells[index]) is dict else {}
+        cell.outputs = sanitize_outputs(got.get("outputs"))
+        count = got.get("execution_count")
+        cell.execution_count = count if type(count) is int else None
     return nb
 
 

@@ -312,6 +312,8 @@ class Server:
             self.apply(msg["pre"])
         if op == "sync":
             return {"value": None}
+        if op == "notebook":
+            return {"value": run_notebook(msg)}
         if op == "files":
             return {"value": self.changed_files()}
         if op == "run":
@@ -358,3 +360,34 @@ def serve(sock: socket.socket, shell: Any, output_limit: int) -> None:
 
     sys.path.insert(0, os.getcwd())
     Server(sock, shell, output_limit).serve()
+
+
+def run_notebook(msg: dict[str, Any]) -> str:
+    """A notebook for a kernel other than Python, run here (in the sandbox) as nbgrader runs it:
+    nbclient, the notebook's kernelspec, errors allowed, per-cell timeout with interrupt.
+    Its tests run in the same kernel as the learner's code (no judge split for these kernels)."""
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.reads(str(msg.get("source", "")), as_version=4)
+    name = str(msg.get("kernel", ""))
+    spec = msg.get("spec")
+    if isinstance(spec, dict) and name and "/" not in name:
+        import json
+
+        folder = os.path.join(os.environ.get("TMPDIR", "/tmp"), "govai-kernels")
+        os.makedirs(os.path.join(folder, "kernels", name), exist_ok=True)
+        with open(os.path.join(folder, "kernels", name, "kernel.json"), "w", encoding="utf-8") as fh:
+            json.dump(spec, fh)
+        os.environ["JUPYTER_PATH"] = folder
+    timeout = msg.get("timeout")
+    client = NotebookClient(nb, timeout=timeout if isinstance(timeout, (int, float)) else None,
+                            kernel_name=name, allow_errors=True, interrupt_on_timeout=True,
+                            error_on_timeout={"ename": "CellTimeoutError", "evalue": "",
+                                              "traceback": ["CellTimeoutError: No reply from kernel before timeout"]},
+                            resources={"metadata": {"path": os.getcwd()}})
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    client.execute()
+    return nbformat.writes(nb, version=4)

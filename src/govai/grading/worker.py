@@ -174,7 +174,13 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
                 nb = nbformat.reads(item["source"], as_version=4)
                 kernel = judge.LearnerKernel(sandbox, _read_tree(workdir), dict(config.get("env", {})), limits)
                 try:
-                    executed = judge.execute(nb, kernel, name, cwd=workdir)
+                    if item.get("kernel"):          # not Python: nbgrader's way, inside the sandbox
+                        text = kernel.op({"op": "notebook", "source": item["source"], "kernel": item["kernel"],
+                                          "spec": item.get("spec"), "timeout": timeout}, timeout=kernel.budget())
+                        judge.sync_files(kernel, workdir)
+                        executed = judge.with_outputs(nb, text)
+                    else:
+                        executed = judge.execute(nb, kernel, name, cwd=workdir)
                 finally:
                     kernel.close()
                 result["notebooks"][name] = {"executed": nbformat.writes(executed, version=4),
