@@ -21,6 +21,11 @@ SEVEN_PRINCIPLES = (
 RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
 
 
+def _starter_dict(value: Any) -> bool:
+    """The lesson's starter: None, or a dict whose every answer is still None (「尚未作答」)."""
+    return value is None or (type(value) is dict and all(v is None for v in value.values()))
+
+
 class DefinitionElements(Problem):
     id = "module1.definition_elements"
     title = "人工智慧基本法對 AI 的定義"
@@ -105,6 +110,9 @@ class RuleRouter(Problem):
     _solution = "```python\nrule_says = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
     _wrong = {**_expected, "A": "環保", "B": "社福"}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, rule_says: Any) -> None:
         expect_type(rule_says, dict, "rule_says")
@@ -208,6 +216,9 @@ class NextCharProbabilities(Problem):
     _solution = "```python\nnext_probs = {'局': 0.6, '府': 0.3, '會': 0.1}\n```"
     _correct = {"局": 0.6, "府": 0.3, "會": 0.1}
     _wrong = {"局": 1.0, "府": 0.5, "會": 1 / 6}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, next_probs: Any) -> None:
         expect_type(next_probs, dict, "next_probs")
@@ -433,6 +444,9 @@ class ActArticles(Problem):
     _correct = dict(_expected)
     _wrong = {"A": 2, "B": 3, "C": 4, "D": 16, "E": 19}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, article_of: Any) -> None:
         expect_type(article_of, dict, "article_of")
         missing = [k for k in self._expected if k not in article_of]
@@ -500,6 +514,9 @@ class Article19Duties(Problem):
     _correct = dict(_expected)
     _wrong = {**_expected, "B": True}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, duty_ok: Any) -> None:
         expect_type(duty_ok, dict, "duty_ok")
         missing = [k for k in self._expected if k not in duty_ok]
@@ -556,10 +573,7 @@ def show_progress(prefixes: tuple[str, ...] | None = None) -> None:
     from govai import progress
     from govai.exercises.core import display_markdown
 
-    try:
-        rows = progress.summary()
-    except Exception:  # noqa: BLE001 - a progress view must never break a notebook
-        rows = {}
+    rows = _answered(progress)
     if prefixes:
         rows = {k: v for k, v in rows.items() if k.startswith(tuple(prefixes))}
     if not rows:
@@ -582,3 +596,28 @@ def show_progress(prefixes: tuple[str, ...] | None = None) -> None:
     if todo:
         text += "\n\n還沒答對、可以再試的題目：" + "、".join(f"`{t}`" for t in todo[:12])
     display_markdown(text)
+
+
+def _answered(progress: Any) -> dict[str, Any]:
+    """Per exercise: the learner's attempts that were real answers (a check of an untouched starter,
+    「尚未作答」, is not an attempt), hints and solution views; exercises never touched are left out."""
+    import sqlite3
+
+    path = progress.store_path()
+    if not path.exists():
+        return {}
+    try:
+        con = sqlite3.connect(path, timeout=5)
+        found = con.execute(
+            """SELECT exercise,
+                      SUM(kind = 'check' AND COALESCE(outcome, '') != 'not_attempted'),
+                      SUM(kind = 'hint'), MAX(kind = 'solution'), MAX(kind = 'check' AND outcome = 'correct')
+               FROM events WHERE learner = ? GROUP BY exercise""", (progress.current_learner(),)).fetchall()
+        con.close()
+    except sqlite3.Error:
+        return {}
+    out = {}
+    for ex_id, attempts, hints, seen, ok in found:
+        if attempts or hints or seen:
+            out[ex_id] = progress.ExerciseProgress(ex_id, int(attempts or 0), int(hints or 0), bool(seen), bool(ok))
+    return out

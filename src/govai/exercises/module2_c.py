@@ -141,6 +141,11 @@ def _check_mapping(value: Any, expected: Mapping[str, Any], name: str, *, allowe
         raise Mismatch(f"有 {wrong} 項不對。{hint}")
 
 
+def _starter_dict(value: Any) -> bool:
+    """The lesson's starter: None, or a dict whose every answer is still None (「尚未作答」)."""
+    return value is None or (type(value) is dict and all(v is None for v in value.values()))
+
+
 class ClassifyData(Problem):
     id = "module2_c.classify_data"
     title = "資料分級：公開、內部、個資、機密"
@@ -209,6 +214,9 @@ class MaskNames(Problem):
     _correct = dict(_expected)
     _wrong = {"張美玲": "張○玲", "李四": "李○", "歐陽小明": "歐○明"}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, masked_names: Any) -> None:
         _check_mapping(masked_names, self._expected, "masked_names",
                        allowed=None, hint="中間每一個字都要換成一個 ○（用「○」這個符號）。")
@@ -267,6 +275,9 @@ class KByHand(Problem):
     _solution = "```python\nk_values = {'性別': 3, '里別': 3, '性別+年齡層': 1}\n```"
     _correct = dict(_expected)
     _wrong = {"性別": 2, "里別": 2, "性別+年齡層": 4}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, k_values: Any) -> None:
         _check_mapping(k_values, self._expected, "k_values", kind="int",
@@ -367,6 +378,9 @@ class ArticleFor(Problem):
     _correct = dict(_expected)
     _wrong = {"A": 15, "B": 6, "C": 2, "D": 18}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, article_for: Any) -> None:
         _check_mapping(article_for, self._expected, "article_for", kind="int",
                        hint="答案是條號（整數），例如 5。對照課程的條文表。")
@@ -394,6 +408,9 @@ class ToolRule(Problem):
     _correct = dict(_expected)
     _wrong = {**_expected, "B": "可用一般服務"}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, tool_for: Any) -> None:
         _check_mapping(tool_for, self._expected, "tool_for", allowed=TOOL_USES,
                        hint="先問：公開了嗎？還認得出人嗎？是機密文書嗎？")
@@ -420,6 +437,9 @@ class AmendmentFacts(Problem):
     _solution = "```python\namendment = {'A': True, 'B': True, 'C': False, 'D': False}\n```"
     _correct = dict(_expected)
     _wrong = {"A": True, "B": True, "C": True, "D": False}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, amendment: Any) -> None:
         _check_mapping(amendment, self._expected, "amendment", kind="bool",
