@@ -3,7 +3,7 @@
 Bind in a notebook: ``from govai.exercises import module6_c as ex``; then ``ex.q1.check()``.
 Lessons (``notebooks/module6_optimization/``): ``c_01_process_measure`` (q1–q3),
 ``c_02_benefit_verification`` (q4–q7), ``c_03_choose_comparison`` (q8–q10) and
-``c_04_time_study_report`` (q11–q13). The data in ``data/module6_c/`` is synthetic (合成資料).
+``c_04_time_study_report`` (q11–q13); q14 in lesson 1, q15 in lesson 2. The data in ``data/module6_c/`` is synthetic (合成資料).
 
 Route C promises answers without code: learners *configure* the provided calculators
 (:func:`paired_comparison`, :func:`time_summary`, :func:`routing_counts`), read and judge their
@@ -480,6 +480,48 @@ class ReportFix(Problem):
         check_labels(to_fix, ["2", "3", "5"], what="需要修改的句子")
 
 
+class RoutingRates(Problem):
+    id = "module6_c.routing_rates"
+    title = "某科室可以啟用自動分派嗎？"
+    objective = "能由分派計數算出某科室的精確率與召回率，並依「都至少 0.75」的門檻判斷可否啟用自動分派。"
+    competencies = ("流程自動", "優化服務")
+    domains = ("ipas-planner-intermediate/L23", "iii-llm-assistant/N2")
+    _var = ("precision_env", "recall_env", "enable_env")
+    _hints = ("執行 `ex.routing_counts(routing, \"環境稽查科\")`：精確率＝分派正確 ÷（分派正確＋誤派進來）。",
+              "召回率＝分派正確 ÷（分派正確＋漏派出去）；兩者都至少 0.75 才啟用（恰為 0.75 也算）。")
+    _solution = "```python\nprecision_env = 8 / 11\nrecall_env = 8 / 10\nenable_env = False\n```"
+    _correct = (8 / 11, 8 / 10, False)
+    _wrong = (8 / 10, 8 / 11, True)   # precision and recall swapped
+    _blank = (None, None, None)
+
+    def _check(self, precision_env: Any, recall_env: Any, enable_env: Any) -> None:
+        if is_close(precision_env, 0.8, 0.001) and is_close(recall_env, 8 / 11, 0.001):
+            raise Mismatch("精確率與召回率弄反了：精確率的分母是「AI 分派到該科」的件數。")
+        check_number(precision_env, 8 / 11, what="環境稽查科的精確率", abs_tol=0.001)
+        check_number(recall_env, 0.8, what="環境稽查科的召回率", abs_tol=0.001)
+        check_bool(enable_env, False, what="精確率與召回率是否都至少 0.75")
+
+
+class AnnualRange(Problem):
+    id = "module6_c.annual_range"
+    title = "全年效益：用信賴區間給範圍"
+    objective = "能把每件節省分鐘的 95% 信賴區間換算成全年節省工時的範圍（分鐘 × 件數 ÷ 60）。"
+    competencies = ("文書產製", "流程自動")
+    domains = (_PLAN, _PERF)
+    _var = ("annual_low", "annual_high")
+    _hints = ("20 位承辦人的 95% 信賴區間約 4.39～11.94 分鐘／件。", "假設全年 9,000 件：下限 × 9,000 ÷ 60、上限 × 9,000 ÷ 60（單位：小時）。")
+    _solution = "```python\nannual_low = 4.39 * 9000 / 60    # 約 659 小時\nannual_high = 11.94 * 9000 / 60  # 約 1791 小時\n```"
+    _correct = (4.39 * 9000 / 60, 11.94 * 9000 / 60)
+    _wrong = (4.39 * 9000, 11.94 * 9000)   # minutes, not hours
+    _blank = (None, None)
+
+    def _check(self, annual_low: Any, annual_high: Any) -> None:
+        if is_close(annual_low, 4.39 * 9000, 200):
+            raise Mismatch("單位還是分鐘：要再除以 60 換成小時。")
+        check_number(annual_low, 4.3901 * 150, what="全年節省小時的下限", abs_tol=3)
+        check_number(annual_high, 11.9399 * 150, what="全年節省小時的上限", abs_tol=3)
+
+
 q1 = ProcessMap()
 q2 = ErrorRate()
 q3 = PctSaved()
@@ -493,3 +535,5 @@ q10 = SmallSampleClaim()
 q11 = WeightedMinutes()
 q12 = ElapsedNotWorkload()
 q13 = ReportFix()
+q14 = RoutingRates()
+q15 = AnnualRange()

@@ -2,7 +2,7 @@
 
 Bind in a notebook: ``from govai.exercises import module8 as ex``; then ``ex.q1.check()``.
 Lessons (``notebooks/module8_adoption/``): ``01_scenarios_prompts`` (q1, q2, q11),
-``02_documents_media_batch`` (q3–q7), ``03_output_checking`` (q8–q10) and
+``02_documents_media_batch`` (q3–q7, q15), ``03_output_checking`` (q8–q10) and
 ``04_gongwen_notices`` (q12–q14). Every self-check answer is a value (route C needs no code).
 
 AI output checking is the core skill: ``load_outputs`` reads a shipped set of recorded outputs
@@ -680,6 +680,28 @@ class Disclosure(Problem):
         check_label_map(disclose, self._expected, what="是否揭露 AI 的使用", options=DISCLOSE)
 
 
+class AltText(Problem):
+    id = "module8.alt_text"
+    title = "流程圖的替代文字"
+    objective = "能為宣導圖片選出說出重點資訊、供螢幕報讀使用者理解的替代文字。"
+    competencies = ("影音圖文",)
+    domains = ("iii-genai-art/N1", "nvidia-nca-genm/D3")
+    _var = "best_alt"
+    _options = {
+        1: "流程圖",
+        2: "線上申請 4 步驟流程圖：登入、填寫表單、上傳文件、送出並取得案號。",
+        3: "step_flow.png",
+        4: "一張清楚易懂、設計專業的流程圖",
+    }
+    _hints = ("替代文字要讓看不到圖的人也得到同樣的資訊。", "哪一個選項說出了 4 個步驟？")
+    _solution = "```python\nbest_alt = 2\n```"
+    _correct = 2
+    _wrong = 4
+
+    def _check(self, best_alt: Any) -> None:
+        check_option(best_alt, 2, what="最好的替代文字")
+
+
 q1 = TaskSuitability()
 q2 = PromptDesign()
 q3 = MissingFields()
@@ -694,3 +716,4 @@ q11 = DataRule()
 q12 = LetterProblems()
 q13 = PlainNotice()
 q14 = Disclosure()
+q15 = AltText()
