@@ -36,7 +36,7 @@ _VIZ = ("nvidia-nca-genl/D4", "nvidia-nca-genm/D5")
 def mask_id_number(text: str) -> str:
     """舊版示範工具：保留身分證字號前 3 碼與後 3 碼。
 
-    It uses ``\\b`` word boundaries, so an ID glued to Chinese characters (「陳情人A123456789住」) is
+    It uses ``\\b`` word boundaries, so an ID glued to Chinese characters (「陳情人C287654321住」) is
     NOT masked: Chinese characters count as word characters. Lesson c_04 shows the failure.
     """
     return re.sub(r"\b([A-Z][12]\d)\d{4}(\d{3})\b", r"\1****\2", text)

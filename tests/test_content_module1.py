@@ -1,0 +1,150 @@
+"""Every quantitative claim module 1's lessons and graded assignment make is true on their own data."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from govai import engine, standard
+from govai.exercises import module1 as ex
+
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = REPO / "notebooks" / "module1_literacy"
+MASTER = REPO / "source" / "module1_literacy" / "module1_literacy.ipynb"
+FACTS = Path("/work/shared/facts/laws.md")
+ART3 = ("本法所稱人工智慧，指具自主運行能力之系統，該系統透過輸入或感測，經由機器學習及演算法，"
+        "可為明確或隱含之目標實現預測、內容、建議或決策等影響實體或虛擬環境之產出。")
+
+
+def _text(path: Path, kind: str | None = None) -> str:
+    cells = nbformat.read(str(path), as_version=4).cells
+    return "\n".join(c.source for c in cells if kind is None or c.cell_type == kind)
+
+
+def _master_cell(gid: str) -> str:
+    nb = engine.read_notebook(MASTER)
+    return next(c.source for c in nb.cells if engine.grade_id(c) == gid)
+
+
+# -- the AI Basic Act as the lessons quote it ------------------------------------------------------
+
+def test_article_3_is_quoted_with_the_enacted_words() -> None:
+    for name in ("01_what_is_ai.ipynb", "04_ai_basic_act.ipynb"):
+        text = _text(LESSONS / name)
+        assert ART3 in text, name
+        prose = _text(LESSONS / name, "markdown")   # a quiz may offer the misquote as a wrong option
+        assert "輸入或感知" not in prose and "機器學習與演算法" not in prose.replace("「機器學習與演算法」等", ""), name
+    assert "感測" in _text(MASTER) and ART3 in _text(MASTER)
+    if FACTS.exists():   # the shared fact sheet the course cites
+        assert ART3 in FACTS.read_text(encoding="utf-8")
+
+
+def test_dates_and_article_19() -> None:
+    text = _text(LESSONS / "04_ai_basic_act.ipynb")
+    assert "2025-12-23" in text and "2026-01-14" in text and "共 20 條" in text
+    assert "政府使用人工智慧執行業務或提供服務，應進行風險評估，規劃風險因應措施。" in text
+    # Art. 18 "施行後二年內": the lesson's own calculation (labelled 自行推算)
+    enacted = date(2026, 1, 14)
+    assert enacted.replace(year=enacted.year + 2) == date(2028, 1, 14) and "2028-01-14" in text
+    # Art. 5: the sector authority decides, after consulting MODA (not MODA alone)
+    assert "中央目的事業主管機關會商數位發展部" in text
+    assert ex.q13._correct == "B" and "會商數位發展部" in ex.q13.options["B"]
+
+
+def test_lesson_03_states_article_5_correctly() -> None:
+    text = _text(LESSONS / "03_risks_and_ethics.ipynb")
+    assert "中央目的事業主管機關會商數位發展部後" in text
+    assert "各**目的事業主管機關**再界定所管業務的高風險 AI 應用" not in text
+
+
+# -- lesson 01: the hand-written rule -------------------------------------------------------------
+
+def test_rule_tracing_self_check_matches_the_lessons_rule() -> None:
+    # the lesson's keyword_rule (cell) and the exercise's copy are the same rule
+    lesson = _text(LESSONS / "01_what_is_ai.ipynb")
+    assert 'RULES = {"交通": ["紅綠燈", "號誌", "車"], "環保": ["垃圾", "臭", "吵"], "社福": ["補助", "申請"]}' in lesson
+    assert ex.RULES == {"交通": ["紅綠燈", "號誌", "車"], "環保": ["垃圾", "臭", "吵"], "社福": ["補助", "申請"]}
+    # the text claims 「垃圾車半夜很吵」 and 「想申請停車位」 both go to 交通
+    assert ex.keyword_rule("垃圾車半夜很吵") == "交通" and ex.keyword_rule("想申請停車位") == "交通"
+    assert ex.q3._correct == {k: ex.keyword_rule(t) for k, t in ex.q3.texts.items()}
+    assert ex.keyword_rule("路燈不亮") == "無法判斷"
+
+
+def test_lesson_01_data_size() -> None:
+    cases = pd.read_csv(REPO / "data" / "module1" / "cases.csv")
+    assert len(cases) == 36 and len(cases.iloc[27:]) == 9
+
+
+# -- lesson 02: probabilities and temperature ------------------------------------------------------
+
+def test_probabilities_from_counts() -> None:
+    total = sum(ex.q6.counts.values())
+    assert total == 10 and {k: v / total for k, v in ex.q6.counts.items()} == pytest.approx(ex.q6._correct)
+
+
+def test_temperature_half_squares_and_renormalises() -> None:
+    from govai import tinylm
+
+    model = tinylm.train(tinylm.load_corpus(REPO / "data" / "module1" / "corpus.txt"), order=2)
+    base = model.distribution("本市", 1.0)
+    cold = model.distribution("本市", 0.5)
+    squared = {k: p ** 2 for k, p in base.items()}
+    total = sum(squared.values())
+    for k in base:
+        assert cold[k] == pytest.approx(squared[k] / total, abs=1e-9)
+    p = ex.q7.base
+    assert ex.q7._correct[0] == pytest.approx(p["局"] ** 2 / sum(v ** 2 for v in p.values()))
+    # the lesson says low temperature makes the distribution sharper
+    assert max(cold.values()) > max(base.values())
+
+
+# -- lesson 03 and graded item 5: the simple masking tool -----------------------------------------
+
+def test_simple_mask_misses_spaces_full_width_and_country_code() -> None:
+    out = ex.simple_phone_mask(ex.q2.text)
+    assert "0912-345-678" not in out and "0987654321" not in out          # A, C masked
+    assert "0911 222 333" in out and "０９３３１２３４５６" in out           # B, D left
+    assert ex.q2._correct == {"B", "D"}
+
+
+def test_graded_item_5_tool_output() -> None:
+    source = _master_cell("q5_tool")
+    letter = re.search(r'letter = "(.*)"', source).group(1)
+    out = ex.simple_phone_mask(letter)
+    assert "0953 270 814" in out and "+886-961-385-027" in out           # C, D still visible
+    assert "0928-615-402" not in out and "0937481256" not in out and "0972518364" not in out   # A, B, F
+    assert "02-2345-6789" in out                                         # a landline: out of scope
+    assert 'unmasked = {"C", "D"}' in _master_cell("q5_mask_phone")
+
+
+# -- graded items 6 and 7: the numbers the items state ---------------------------------------------
+
+def test_graded_item_6_numbers() -> None:
+    p = {"局": 0.5, "處": 0.3, "科": 0.2}
+    sq = {k: v ** 2 for k, v in p.items()}
+    assert sum(sq.values()) == pytest.approx(0.38)
+    assert sq["局"] / 0.38 == pytest.approx(0.6579, abs=1e-4) and sq["科"] / 0.38 == pytest.approx(0.1053, abs=1e-4)
+
+
+def test_graded_item_7_table_claims() -> None:
+    online, counter = {7: 840, 8: 1008, 9: 912}, {7: 560, 8: 492, 9: 588}
+    total = {m: online[m] + counter[m] for m in online}
+    claims = {
+        1: sum(online.values()) == 2760,
+        2: all(t == 1400 for t in total.values()),
+        3: online[8] / online[7] == pytest.approx(1.2),
+        4: max(counter, key=counter.get) == 9,
+        5: online[8] / total[8] > 0.7,
+    }
+    assert {k for k, ok in claims.items() if not ok} == {2, 5}
+    assert online[8] / total[8] == pytest.approx(0.672)
+
+
+def test_master_has_no_code_points_and_four_lessons() -> None:
+    assert standard.code_requiring(engine.read_notebook(MASTER), "module1_literacy").code_points == 0
+    assert len(list(LESSONS.glob("0*.ipynb"))) >= 4
