@@ -136,11 +136,14 @@ def test_master_inputs_decide_its_items() -> None:
     assert sum(met) / len(met) == 0.8
     s = _csv(SRC / "sla_log.csv")
     a = 1 - s["停機分鐘"] / (s["天數"] * 1440)
-    assert (a == 0.995).any() and (a == 0.99).any(), "months exactly at the 99.5% and 99.0% boundaries"
+    assert (a == 0.995).any() and (a == 0.99).any() and (a == 0.98).any(), "months exactly at each tier boundary"
     feb = s["月份"] == "2027-02"
     assert float(a[feb].iloc[0]) < 0.995 <= 1 - float(s.loc[feb, "停機分鐘"].iloc[0]) / (30 * 1440)
-    assert round(350_000 * sum(_rate(x) for x in a)) == 73_500
+    assert round(350_000 * sum(_rate(x) for x in a)) == 91_000
     acc = s["抽查正確件數"] / s["抽查件數"]
     assert (acc == 0.9).any() and ((acc < 0.9) & (s["抽查正確件數"] >= 90)).any()
+    inc = _csv(SRC / "incidents.csv")
+    gap = pd.to_datetime(inc["通報時間"]) - pd.to_datetime(inc["發生時間"])
+    assert (gap == pd.Timedelta(hours=1)).any() and (gap == pd.Timedelta(hours=24)).any(), "notices exactly at each deadline"
     r = sorted(_csv(SRC / "response_sample.csv")["回應秒數"])
     assert r[math.ceil(0.95 * len(r)) - 1] == 3.0 != r[math.floor(0.95 * len(r)) - 1]

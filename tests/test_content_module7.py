@@ -118,4 +118,7 @@ def test_master_inputs_decide_its_items() -> None:
     assert ex.sample_size(0.45, 0.60) == 173 == 346 / 2
     t = ex.z_table(_csv(SRC / "pilot_outcomes.csv")).set_index("指標")["z（試辦減對照）"]
     assert t["7日內再來電率"] == -1.96, "a displayed z exactly at the boundary"
-    assert t["一次解決率"] >= 1.96 and t["錯誤回覆率"] >= 2.0 and abs(t["回訪滿意比例"]) < 1.96
+    assert t["一次解決率"] >= 1.96 and abs(t["回訪滿意比例"]) < 1.96
+    assert t["錯誤回覆率"] == 2.0, "the safety z sits exactly at the harm-stop boundary"
+    raw = _csv(SRC / "pilot_outcomes.csv").set_index("指標").loc["錯誤回覆率"]
+    assert ex.two_proportion_z(*map(int, raw[["對照組事件數", "對照組人數", "試辦組事件數", "試辦組人數"]])) >= 2.0
