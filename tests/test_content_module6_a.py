@@ -43,6 +43,8 @@ def test_lesson1_last4_means_and_changes() -> None:
     assert t.loc["AI自助解決率", "基準"] == 0, "基準為 0 的 KPI 不算變化率"
     assert (t.loc["平均等候秒數", "基準"], t.loc["平均等候秒數", "目標"]) == (45, 25)   # chart lines
     assert t.loc["錯誤回覆率", "目標"] > t.loc["錯誤回覆率", "基準"], "錯誤回覆率的上限比人工基準寬"
+    all12 = _csv(DATA / "pilot_weekly.csv")["平均等候秒數"].mean()
+    assert round(all12, 1) == 32.7 and all12 > 25 and last4["平均等候秒數"] > 25   # 判定期間示範
 
 
 def test_lesson1_kpi_met_and_decisions() -> None:
