@@ -12,8 +12,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 install: $(STAMP)
 
 # Rebuilt only when what it depends on changed, so a second `make install` is instant.
-$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/install-lrs.sh $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
 	bash scripts/install-system-deps.sh
+	PYTHON=$(PYTHON) bash scripts/install-lrs.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
@@ -49,4 +50,4 @@ check-release: install
 	$(GOVAI) release --check
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) .venv-lrs build .pytest_cache
