@@ -45,8 +45,8 @@ def test_lesson1_date_formats_and_lesson2_parser_drops_nothing(raw: pd.DataFrame
 def test_lesson2_self_check_answers(raw: pd.DataFrame, clean: pd.DataFrame) -> None:
     received = raw["受理日期"].map(ex._roc_to_iso)
     closed = raw["結案日期"].map(ex._roc_to_iso)
-    report = {"duplicates": int(raw.duplicated().sum()), "missing_close": int(closed.isna().sum()),
-              "close_before_receive": int((received.notna() & closed.notna() & (closed < received)).sum())}
+    report = {"duplicate_rows": int(raw.duplicated().sum()), "blank_close": int(closed.isna().sum()),
+              "closed_early": int((received.notna() & closed.notna() & (closed < received)).sum())}
     assert report == ex.q6._correct
     villages = pd.read_csv(DATA / "village_households_11406.csv")
     villages["households"] = villages["household_no"].str.replace(",", "").astype(int)

@@ -1,0 +1,121 @@
+"""Module 6-B lessons and master: every quantitative claim the text makes is true on the shipped data,
+and one latency/accuracy story holds across logs, lessons and the master (SLO p95 <= 300 ms)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2
+
+from govai.exercises import module6_b as ex
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data" / "module6_b"
+MASTER = REPO / "source" / "module6_optimization_b"
+SLO_P95 = 300.0
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    return pd.read_csv(DATA / "prediction_log.csv")
+
+
+def _psi(e: np.ndarray, a: np.ndarray) -> float:
+    e, a = np.clip(e, 1e-4, None), np.clip(a, 1e-4, None)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def _weekly_psi(log: pd.DataFrame, ref: pd.Series) -> dict[int, float]:
+    edges = [-np.inf] + list(np.quantile(ref, np.arange(0.1, 1.0, 0.1))) + [np.inf]
+
+    def prop(v: pd.Series) -> np.ndarray:
+        return np.histogram(v, bins=edges)[0] / len(v)
+
+    return {int(w): _psi(prop(ref), prop(g["text_length"])) for w, g in log.groupby("week")}
+
+
+def test_lesson1_noise_floor_claims(log: pd.DataFrame) -> None:
+    ref = pd.read_csv(DATA / "reference_text_length.csv")["text_length"]
+    floor = chi2.ppf(0.95, 9) * (1 / 200 + 1 / 1000)
+    assert round(floor, 4) == ex.q6._correct and 0.095 <= floor <= 0.105      # 雜訊底線約 0.10
+    assert (log.groupby("week").size() == 200).all() and len(ref) == 1000
+    weekly = _weekly_psi(log, ref)
+    above = [w for w, v in weekly.items() if v >= floor]
+    assert above == [1, 7, 8, 9, 10, 11, 12]                                   # 第 1 週單週雜訊，第 7 週起連續
+    assert 0.13 <= weekly[1] <= 0.15                                          # 第 1 週約 0.14
+    assert weekly[8] > 0.25 * 2                                               # 第 8 週遠高於 0.25
+    assert all(weekly[w] < 0.1 for w in range(2, 7))
+
+
+def test_lesson2_latency_story_matches_the_slo(log: pd.DataFrame) -> None:
+    p95 = log.groupby("model_version")["latency_ms"].quantile(0.95)
+    mean = log.groupby("model_version")["latency_ms"].mean()
+    assert p95["v1.2.0"] <= SLO_P95 < p95["v1.3.0"]                          # 舊版符合、新版不符 SLO
+    assert round(p95["v1.2.0"]) == 167 and round(p95["v1.3.0"]) == 334
+    assert 195 <= mean["v1.3.0"] <= 205 and 1.7 <= mean["v1.3.0"] / mean["v1.2.0"] <= 2.3   # 平均約 200 毫秒、只慢了約一倍
+    assert log.loc[log["model_version"] == "v1.3.0", "week"].min() == 10
+    acc = (log["predicted"] == log["actual"]).groupby(log["week"]).mean() * 100
+    assert acc[acc < acc.loc[1:4].mean() - 5].index.tolist() == ex.q7._correct
+
+
+def test_master_story_matches_its_slo() -> None:
+    svc = pd.read_csv(MASTER / "service_log.csv")
+    p95 = svc.groupby("model_version")["latency_ms"].quantile(0.95)
+    assert p95["v2.0.0"] <= SLO_P95 < p95["v2.1.0"]
+    assert svc.loc[svc["model_version"] == "v2.1.0", "week"].min() == 8
+    acc = (svc["predicted"] == svc["actual"]).groupby(svc["week"]).mean() * 100
+    assert acc.loc[1:4].mean() == 90.0 and acc[7] == 85.0                     # 第 7 週恰在邊界上（不算衰退）
+    ref = pd.read_csv(MASTER / "reference_text_length.csv")["text_length"]
+    weekly = _weekly_psi(svc, ref)
+    assert all(weekly[w] < chi2.ppf(0.95, 9) * (1 / 200 + 1 / 1000) for w in range(1, 6))   # 漂移前都在雜訊內
+    assert min(w for w, v in weekly.items() if v >= 0.25) == 7
+
+
+def test_lesson3_training_data_story() -> None:
+    t = pd.read_csv(DATA / "urgent_training.csv")
+    assert len(t) == 2400 and (t["case_id"] <= "T01800").sum() == 1800
+    counter = t[t["channel"] == "臨櫃"]
+    others = t[t["channel"] != "臨櫃"]
+    # 臨櫃的急件主要看是否重複陳情，其他管道主要看關鍵字數
+    assert counter.groupby("repeat_caller")["urgent"].mean().diff().iloc[-1] > 0.5
+    assert others.groupby("repeat_caller")["urgent"].mean().diff().iloc[-1] < 0.15
+
+
+def test_lesson4_canary_llm_and_aiops_claims() -> None:
+    def wald(k: int, n: int) -> tuple[float, float]:
+        p = k / n
+        h = 1.96 * math.sqrt(p * (1 - p) / n)
+        return p - h, p + h
+
+    limit = 50 / 1000 + 0.02
+    assert ex._canary(50, 1000, 6, 100, 200.0) == "continue" and wald(6, 100)[1] > limit
+    assert ex._canary(50, 1000, 14, 500, 200.0) == "promote"
+    calls = pd.read_csv(DATA / "llm_calls_lesson.csv")
+    cost = calls["prompt_tokens"].sum() / 1000 * 0.05 + calls["completion_tokens"].sum() / 1000 * 0.2
+    assert round(cost, 2) == ex.q12._correct[0]
+    checked = calls[calls["human_checked"] == 1]
+    assert (len(checked), int(checked["hallucinated"].sum())) == (50, 5)
+    lo, hi = wald(5, 50)
+    assert lo < 0.02 and 0.17 <= hi <= 0.19                                  # 不到 2% 到約 18%
+    metrics = pd.read_csv(DATA / "service_metrics.csv")
+    rate = metrics["errors_5xx"] / metrics["requests"]
+    score = (rate - rate.median()) / (rate - rate.median()).abs().median()
+    assert metrics.loc[score >= 8, "window"].tolist() == ex.q13._correct
+    night = metrics["window"] < "06:00"
+    assert (score[night] >= 3.5).any() and (score[night] >= 5).any()          # 門檻 3.5、5 會在深夜誤報
+    assert 55 <= metrics.loc[night, "requests"].mean() <= 65                 # 深夜每 5 分鐘約 60 個請求
+    inside = metrics["window"].between("14:05", "14:25")
+    assert round(rate.std(), 3) == 0.019 and round(rate[~inside].std(), 3) == 0.010
+    assert 510 <= metrics.loc[inside, "p95_ms"].min() and metrics.loc[inside, "p95_ms"].max() <= 620   # p95 510～620 毫秒
+    assert 0.145 <= rate[inside].max() <= 0.16                                # 錯誤率最高約 15%
+    pattern = re.compile(r"T(\d{2}):(\d{2}):\d{2}\+08:00 ERROR (\S+) (\S+) version=(\S+)")
+    rows = [pattern.search(line).groups() for line in (DATA / "model_gateway.log").read_text(encoding="utf-8").splitlines()]
+    parsed = pd.DataFrame(rows, columns=["hh", "mm", "service", "kind", "version"])
+    window = parsed["hh"] + ":" + (parsed["mm"].astype(int) // 5 * 5).map("{:02d}".format)
+    during = parsed[window.between("14:05", "14:25")]
+    assert (during["kind"] == "upstream_timeout").mean() > 0.8              # 超過八成是 upstream_timeout
