@@ -70,6 +70,9 @@ def _govai_autograde(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
+        if "nbgrader_suite" not in item.nodeid:
+            continue
+        item.add_marker(pytest.mark.slow)
         reason = SKIPPED_TESTS.get(item.name)
         if reason:
             item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
