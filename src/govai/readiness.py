@@ -215,8 +215,22 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
         pending = pending_from_results(learner, db)
     if gradebook:
         sources.append(evidence_from_gradebook(learner, gradebook, items))
-    evidence = merge(*sources)
-    route = route or found_route
+    return from_evidence(learner, merge(*sources), route=route or found_route, pending=pending,
+                         items=items, cat=cat)
+
+
+def from_evidence(learner: str, evidence: list[Evidence], *, route: str | None = None,
+                  pending: list[str] | None = None, items: list[GradedItem] | None = None,
+                  cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
+    """The readiness report computed from an evidence list (one latest result per graded cell).
+
+    :func:`compute` gathers the evidence from the results database and/or a gradebook and calls
+    this; other record keepers (xAPI statements read back from a learning record store) call it
+    with evidence of their own.
+    """
+    cat = cat or catalog_mod.default()
+    items = items if items is not None else all_items()
+    pending = list(pending or [])
     comp, possible = mastery(evidence, cat)
     ev_by_key = {(e.notebook, e.grade_id): e for e in evidence}
     certs = []
