@@ -46,3 +46,15 @@ def test_scores_match_nbgrader_autograde(tmp_path: Path) -> None:
     assert theirs[("full", "essay")] == (None, True)                  # needs manual grading
     assert theirs[("partial", "essay")] == (0.0, False)               # no response
     assert theirs[("full", "total_test")] == (2.0, False)             # data file beside the notebook
+
+
+def test_differences_table_is_current() -> None:
+    """docs/nbgrader-differences.md is generated from the exception list in govai.grading.autograde."""
+    from govai.grading.autograde import DIFFERENCES, SKIPPED_TESTS, differences_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "nbgrader-differences.md"
+    assert doc.read_text(encoding="utf-8") == differences_markdown(), (
+        "請重新產生 docs/nbgrader-differences.md：python -c 'from govai.grading.autograde import "
+        "differences_markdown as d; open(\"docs/nbgrader-differences.md\", \"w\").write(d())'")
+    assert all(d["behaviour"] and d["govai"] and d["why"] for d in DIFFERENCES)
+    assert all(reason for reason in SKIPPED_TESTS.values())

@@ -33,7 +33,7 @@ def run_govai(args: list[str], retcode: int = 0, env: dict[str, str] | None = No
 
     old_env = os.environ.copy()
     if env:
-        os.environ = env  # type: ignore[assignment]  (as nbgrader's run_nbgrader does)
+        os.environ = env  # type: ignore[assignment]  # noqa: B003  (as nbgrader's run_nbgrader does)
     extra = []
     if os.environ.get("GOVAI_SUITE_PASS_COURSE"):
         # only for measuring a govai that ignored nbgrader_config.py: name the course root explicitly
@@ -46,7 +46,7 @@ def run_govai(args: list[str], retcode: int = 0, env: dict[str, str] | None = No
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     finally:
-        os.environ = old_env  # type: ignore[assignment]
+        os.environ = old_env  # type: ignore[assignment]  # noqa: B003
     if code != retcode:
         raise AssertionError(f"process returned an unexpected return code: {code}")
     return ""

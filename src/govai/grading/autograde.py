@@ -95,6 +95,20 @@ DIFFERENCES: list[dict[str, str]] = [
      "govai": "Symbolic links in a submission are ignored",
      "why": "A link can point at the master notebook, the gradebook or another learner's work.",
      "test": ""},
+    {"behaviour": "A file a test cell writes is visible to learner code run afterwards",
+     "govai": "Files written by learner code are visible to tests and kept in autograded/; files a test writes "
+              "stay on the judge's side",
+     "why": "The learner kernel's folder is inside the sandbox; only the learner's own files cross back.",
+     "test": ""},
+    {"behaviour": "An assignment missing from the gradebook is an error (exit 1), even if source/ has it",
+     "govai": "It is registered from source/ by nbgrader's own generate_assignment, then graded "
+              "(still exit 1 when source/ lacks it too)",
+     "why": "A fresh course needs no separate registration step.",
+     "test": ""},
+    {"behaviour": "`--course ID` sets CourseDirectory.course_id",
+     "govai": "`--course PATH` is the course root; use `--CourseDirectory.course_id=ID` for the id",
+     "why": "govai's command line named the course folder before it took nbgrader's options.",
+     "test": ""},
     {"behaviour": "A test mutating a learner object in place (`lst.append(1)` on a copied list) changes the "
                   "learner's object",
      "govai": "Data a test reads is a copy: in-place changes stay in the test unless the name is assigned again",
