@@ -215,7 +215,7 @@ def test_lesson4_letter_checker_claims() -> None:
     assert "承辦人" in ex.LESSON_LETTER and "電話" in ex.LESSON_LETTER
     for day, wd in _roc(ex.LESSON_LETTER):
         assert wd is None or _weekday(day) == wd
-    ok = ex.LESSON_LETTER.replace("辦法：請於2026年11月30日前張貼完成，請查照。", "") + "附件：宣導海報\n"
+    ok = ex.LESSON_LETTER.replace("辦法：請於2026年11月30日前張貼完成，請查照辦理。", "") + "附件：宣導海報\n"
     assert ex.check_letter(ok, show=False) == []
 
 
