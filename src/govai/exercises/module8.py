@@ -2,7 +2,7 @@
 
 Bind in a notebook: ``from govai.exercises import module8 as ex``; then ``ex.q1.check()``.
 Lessons (``notebooks/module8_adoption/``): ``01_scenarios_prompts`` (q1, q2, q11),
-``02_documents_media_batch`` (q3–q7, q15), ``03_output_checking`` (q8–q10) and
+``02_documents_media_batch`` (q3–q7, q15, q16), ``03_output_checking`` (q8–q10) and
 ``04_gongwen_notices`` (q12–q14). Every self-check answer is a value (route C needs no code).
 
 AI output checking is the core skill: ``load_outputs`` reads a shipped set of recorded outputs
@@ -702,6 +702,35 @@ class AltText(Problem):
         check_option(best_alt, 2, what="最好的替代文字")
 
 
+MEDIA_ISSUES = {
+    "A": "內容錯誤（文字、數字、日期與事實不符）",
+    "B": "肖像或人格權疑慮（像真實人物、模仿特定作品）",
+    "C": "未標示 AI 生成",
+    "D": "缺替代文字或字幕（無障礙）",
+    "E": "素材授權不明或超出授權",
+}
+
+
+class AiMediaCheck(Problem):
+    id = "module8.ai_media_check"
+    title = "AI 生成的宣導圖與簡報：發布前查核"
+    objective = "能從正確性、肖像與人格權、AI 生成標示、無障礙與授權五方面，查核 AI 生成的宣導圖與簡報。"
+    competencies = ("影音圖文", "風險辨識")
+    domains = ("iii-genai-art/N1", "iii-genai-art/N2", "nvidia-nca-genm/D7")
+    _var = "media_issues"
+    _case = ("垃圾分類宣導簡報的封面由生成式 AI 繪製：一隻卡通回收箱，旁邊寫著「資源回收日：星期八」；"
+             "封面沒有任何「AI 生成」的標示；網頁版已附替代文字；背景音樂取自機關已購買授權的音樂庫。")
+    _hints = ("逐項問：字對嗎？像不像真人或特定作品？有沒有標示？看不到圖的人怎麼辦？素材有授權嗎？", "卡通回收箱不像任何真人；音樂庫已購買授權。")
+    _solution = "```python\nmedia_issues = {'A', 'C'}\n```"
+    _correct = {"A", "C"}
+    _wrong = {"A"}
+
+    def _check(self, media_issues: Any) -> None:
+        from govai.exercises.compare import check_labels
+
+        check_labels(media_issues, ["A", "C"], what="發布前要修正的問題")
+
+
 q1 = TaskSuitability()
 q2 = PromptDesign()
 q3 = MissingFields()
@@ -717,3 +746,4 @@ q12 = LetterProblems()
 q13 = PlainNotice()
 q14 = Disclosure()
 q15 = AltText()
+q16 = AiMediaCheck()
