@@ -57,9 +57,11 @@ def paired_comparison(before: Any, after: Any, *, method: str = "成對 t 檢定
     """
     from scipy import stats
 
-    method = _ALIASES.get(method, method)
+    method = _ALIASES.get(str(method).strip(), str(method).strip())
     if method not in METHODS:
-        raise ValueError(f"method 只能是 {'、'.join(METHODS)} 之一")
+        # A typo in a learner's setting must not stop the notebook (the grader runs every cell).
+        display_markdown(f"⚠️ method 只能是 {'、'.join(METHODS)} 之一，目前是「{method}」。請修改設定後再執行。")
+        return {}
     b, a = _floats(before), _floats(after)
     d = [x - y for x, y in zip(b, a, strict=True)]
     n = len(d)
