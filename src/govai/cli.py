@@ -32,6 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", "govai.report", "產生學員或班級報告（HTML、PNG、CSV）", "write learner or cohort reports"),
     Command("demo", "govai.demo", "以內建的合成學員跑一次完整流程", "run the whole pipeline on a built-in synthetic cohort"),
     Command("lab", "govai.lab", "開啟繁體中文介面的 JupyterLab 練習本", "open the workbook in JupyterLab (Traditional Chinese UI)"),
+    Command("hub", "govai.hub", "以 JupyterHub 開班：帳號、作業交換、評分與報告", "run a class on JupyterHub with the nbgrader exchange"),
 )
 
 
