@@ -17,11 +17,21 @@ Series where the task allows them, while ``bool``, strings, Python subclasses wi
 
 from __future__ import annotations
 
+import importlib
 import math
 import numbers
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+def _loaded(name: str) -> Any:
+    """numpy or pandas if something has imported it (a learner's value can only come from a loaded
+    library), else None. ``import`` rather than ``sys.modules.get``: while another thread of the
+    judge is still importing it, ``sys.modules`` holds a half-initialised module; ``import`` waits."""
+    if name not in sys.modules:
+        return None
+    return importlib.import_module(name)
+
 
 # ``bool`` is a subclass of ``int``; treat it as its own type so True is not 1.
 _NUMBER_TYPES = (int, float)
@@ -36,7 +46,7 @@ def _is_number(value: Any) -> bool:
     kind = type(value)
     if kind in _NUMBER_TYPES:
         return True
-    np = sys.modules.get("numpy")
+    np = _loaded("numpy")
     return (np is not None and kind.__module__ == "numpy"
             and issubclass(kind, (np.integer, np.floating)))
 
@@ -124,7 +134,7 @@ def is_real(value: Any) -> bool:
     kind = type(value)
     if kind is bool:
         return False
-    np = sys.modules.get("numpy")
+    np = _loaded("numpy")
     if np is not None and kind is np.ndarray:
         return value.ndim == 0 and value.dtype.kind in "iuf"
     if kind.__module__.split(".")[0] not in _TRUSTED_MODULES:
@@ -161,12 +171,12 @@ def _elements(values: Any, what: str) -> list[Any]:
     kind = type(values)
     if kind in (list, tuple):
         return list(values)
-    np = sys.modules.get("numpy")
+    np = _loaded("numpy")
     if np is not None and kind is np.ndarray:
         if values.ndim != 1:
             raise Mismatch(f"{what}：應該是一維的數列，目前是 {values.ndim} 維陣列。")
         return list(values)
-    pd = sys.modules.get("pandas")
+    pd = _loaded("pandas")
     if pd is not None and kind is pd.Series:
         return list(values.to_numpy())
     raise Mismatch(f"{what}：應該是串列（list），目前是 {_type_name(values)}。")
@@ -200,8 +210,8 @@ def check_labels(values: Any, expected: Iterable[str | int], *, what: str, order
     """
     kind = type(values)
     names = {set: "集合", frozenset: "集合", list: "串列", tuple: "元組"}
-    np = sys.modules.get("numpy")
-    pd = sys.modules.get("pandas")
+    np = _loaded("numpy")
+    pd = _loaded("pandas")
     array_ok = list in allow or tuple in allow
     if kind in (set, frozenset) and kind in allow:
         got = [_label(v, what) for v in values]
@@ -232,7 +242,7 @@ def check_labels(values: Any, expected: Iterable[str | int], *, what: str, order
 
 def check_bool(value: Any, expected: bool, *, what: str) -> None:
     """A yes/no answer: ``True``/``False`` or numpy's ``np.bool_`` (what a comparison of arrays returns)."""
-    np = sys.modules.get("numpy")
+    np = _loaded("numpy")
     if type(value) is bool:
         got = value
     elif np is not None and type(value) is np.bool_:
