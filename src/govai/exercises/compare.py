@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+
 def _loaded(name: str) -> Any:
     """numpy or pandas if something has imported it (a learner's value can only come from a loaded
     library), else None. ``import`` rather than ``sys.modules.get``: while another thread of the
