@@ -31,6 +31,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("coverage", "govai.coverage", "列出每個認證考試領域由哪些評分題目佐證", "graded items evidencing each exam domain"),
     Command("report", "govai.report", "產生學員或班級報告（HTML、PNG、CSV）", "write learner or cohort reports"),
     Command("demo", "govai.demo", "以內建的合成學員跑一次完整流程", "run the whole pipeline on a built-in synthetic cohort"),
+    Command("records", "govai.records.cli", "學習紀錄：xAPI、學習時數匯出、完成徽章、刪除學員紀錄",
+            "learning records: xAPI, learning-hour export, completion badges, erasing a learner"),
     Command("lab", "govai.lab", "開啟繁體中文介面的 JupyterLab 練習本", "open the workbook in JupyterLab (Traditional Chinese UI)"),
     Command("hub", "govai.hub", "以 JupyterHub 開班：帳號、作業交換、評分與報告", "run a class on JupyterHub with the nbgrader exchange"),
 )
