@@ -74,6 +74,13 @@ def test_master_story_matches_its_slo() -> None:
     weekly = _weekly_psi(svc, ref)
     assert all(weekly[w] < chi2.ppf(0.95, 9) * (1 / 200 + 1 / 1000) for w in range(1, 6))   # 漂移前都在雜訊內
     assert min(w for w, v in weekly.items() if v >= 0.25) == 7
+    # The registry candidates of item 9 carry the log's own measurements for v2.0.0 and v2.1.0.
+    text = (MASTER / "module6_optimization_b.ipynb").read_text(encoding="utf-8")
+    by_version = {v: (round(p95[v], 1), round(acc[sorted(g["week"].unique())].mean(), 1))
+                  for v, g in svc.groupby("model_version")}
+    assert by_version == {"v2.0.0": (217.7, 89.0), "v2.1.0": (367.4, 81.7)}
+    for v, (p, a) in by_version.items():
+        assert f'\\"version\\": \\"{v}\\", \\"p95_ms\\": {p}, \\"accuracy_pct\\": {a},' in text, v
 
 
 def test_lesson3_training_data_story() -> None:
@@ -119,3 +126,21 @@ def test_lesson4_canary_llm_and_aiops_claims() -> None:
     window = parsed["hh"] + ":" + (parsed["mm"].astype(int) // 5 * 5).map("{:02d}".format)
     during = parsed[window.between("14:05", "14:25")]
     assert (during["kind"] == "upstream_timeout").mean() > 0.8              # 超過八成是 upstream_timeout
+
+
+def test_lesson1_model_hash_is_reproducible_and_seed_sensitive() -> None:
+    import hashlib
+    import pickle
+
+    from sklearn.tree import DecisionTreeClassifier
+
+    train = pd.read_csv(DATA / "urgent_training.csv")
+    x = train[["text_length", "keywords", "repeat_caller"]]
+
+    def model_hash(seed: int) -> str:
+        m = DecisionTreeClassifier(max_depth=5, max_features=2, random_state=seed).fit(x, train["urgent"])
+        return hashlib.sha256(pickle.dumps(m)).hexdigest()
+
+    assert model_hash(0) == model_hash(0) != model_hash(1)
+    ref = (DATA / "reference_text_length.csv").read_bytes()
+    assert ref.endswith(b"\n") and chr(ref[-2]).isdigit()                   # 清單示範改掉的是最後一筆數字
