@@ -36,6 +36,25 @@ def _scan_literal() -> str:
     return f'_scan_labels = "{labels}"'
 
 
+def _cv_literal() -> str:
+    """The expected CV scores of q11, computed once here (the same deterministic folds and model)."""
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import RidgeClassifier
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+
+    train = pd.read_csv(ROOT / "source" / TRACK / "petitions_train.csv", dtype=str)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    scores = {}
+    for alpha in (0.003, 0.03, 0.3, 3.0):
+        model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2)),
+                              RidgeClassifier(alpha=alpha, class_weight="balanced"))
+        scores[alpha] = float(cross_val_score(model, train["陳情內容"], train["受理機關"], cv=folds,
+                                              scoring="balanced_accuracy").mean())
+    return "_expected = " + repr(scores)
+
+
 cells = []
 A = cells.append
 
@@ -46,7 +65,7 @@ A(md("""
 
 情境：你在**新北市**某區公所資訊單位服務（課堂練習用的是臺北市的資料；這裡是新的機關、新的資料）。
 
-- 共 9 題、27 分，全部自動評分；模型都能在一般筆電上幾秒內訓練完成，不需要網路。
+- 共 11 題、33 分，全部自動評分；模型都能在一般筆電上幾秒內訓練完成，不需要網路。
 - 資料（與本筆記本同一資料夾，皆為**合成資料**，產生方式見課程儲存庫 `data/module3/make_data.py`）：
   - `petitions_train.csv`：已分派的陳情案件（案件編號、行政區、陳情內容、受理機關），欄位仿臺北市陳情系統公開資料；
   - `petitions_test.csv`：待分派的案件（**只有**案件編號、行政區、陳情內容；正確答案由評分程式保管）；
@@ -489,6 +508,90 @@ assert answer("便當吃了不舒服要向誰檢舉", threshold=0.27)["source"] 
            mutation("先排序取前 1 名，回傳同樣的欄位", Q6.replace(
                "    best = int(scores.argmax())\n", '    best = int(np.argsort(-scores, kind="stable")[0])\n'))]))
 
+# ---------------------------------------------------------------------------------------------- q10
+Q10 = """
+def retrieval_report(rankings, relevants, k):
+    recalls, reciprocal = [], []
+    for ranked, relevant in zip(rankings, relevants):
+        ranked, relevant = list(ranked), set(relevant)
+        recalls.append(len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0)
+        reciprocal.append(next((1 / r for r, doc in enumerate(ranked, start=1) if doc in relevant), 0.0))
+    return {"recall_at_k": sum(recalls) / len(recalls), "mrr": sum(reciprocal) / len(reciprocal)}
+"""
+A(md("""
+## 第 10 題　評估檢索：recall@k 與 MRR（3 分）
+
+🎯 學習目標：能以標註好的問題集計算檢索系統的平均 recall@k 與 MRR，正確處理排在第 k 名的相關結果、多個相關結果與完全沒找到的問題。
+
+區公所想比較兩家廠商的服務問答檢索。完成 `retrieval_report(rankings, relevants, k)`：
+- `rankings`：每個問題的檢索結果（編號串列，第 1 名在前）；`relevants`：每個問題的相關編號（集合或串列）；
+- 回傳 `{"recall_at_k": 各問題 recall@k 的平均, "mrr": 各問題倒數排名的平均}`；
+- recall@k ＝ 前 k 名（**含第 k 名**）中的相關編號數 ÷ 該題的相關編號數（沒有相關編號時為 0）；倒數排名＝ 1 ÷ 第一個相關結果的名次（名次從 1 起算），前面都沒有則為 0。
+"""))
+A(solution("q10_retrieval_eval", "def retrieval_report(rankings, relevants, k):\n    # 請在此作答\n    return None\n\n"
+           "### BEGIN SOLUTION" + Q10 + "### END SOLUTION"))
+A(tests("q10_retrieval_eval_test", 3, '''
+from govai.exercises.compare import check_number
+
+_rep = retrieval_report([["F03", "F01"]], [{"F03"}], 1)
+assert type(_rep) is dict and sorted(_rep) == ["mrr", "recall_at_k"], "要回傳含 recall_at_k 與 mrr 的字典"
+### BEGIN HIDDEN TESTS
+check_number(_rep["recall_at_k"], 1.0, what="第 1 名就命中時的 recall@1")
+_rank = [["F02", "F07", "F05"], ["F08", "F09", "F11", "F04"], ["F10", "F12"]]
+_rel = [{"F05"}, {"F04", "F08"}, {"F06"}]
+_r3 = retrieval_report(_rank, _rel, 3)
+check_number(_r3["recall_at_k"], (1 + 1 / 2 + 0) / 3, what="recall@3（第 3 名也算在內；兩個相關編號只找到一個時為一半）")
+check_number(_r3["mrr"], (1 / 3 + 1 + 0) / 3, what="MRR（第一個相關結果的倒數名次；沒找到為 0）")
+_r1 = retrieval_report(_rank, [sorted(x) for x in _rel], 1)
+check_number(_r1["recall_at_k"], (0 + 1 / 2 + 0) / 3, what="相關編號以串列提供時的 recall@1")
+check_number(retrieval_report([["F01"], ["F02"]], [set(), {"F02"}], 5)["recall_at_k"], 1 / 2,
+             what="沒有相關編號的問題 recall 以 0 計")
+### END HIDDEN TESTS
+''', exercise=f"{TRACK}.q10", objective="能以標註問題集計算檢索的平均 recall@k 與 MRR，含第 k 名、多個相關結果與沒找到的情況。",
+    competencies=["優化服務", "AI輔助開發"], domains=["ibm-ai-engineering/T4", "nvidia-nca-genl/D3"],
+    domain_reasons={"ibm-ai-engineering/T4": "評估 RAG 系統的檢索品質",
+                    "nvidia-nca-genl/D3": "以標註資料與指標比較兩個系統＝實驗評估"},
+    practised_by=["module3.recall_at_k", "module3.mrr"],
+    wrong=[mutation("切片少了第 k 名（ranked[:k - 1]）", Q10.replace("ranked[:k]", "ranked[:k - 1]")),
+           mutation("分母用 k（算成 precision@k）", Q10.replace(
+               "len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0",
+               "len(set(ranked[:k]) & relevant) / k")),
+           mutation("名次從 0 起算再加 2：倒數排名算錯", Q10.replace(
+               "next((1 / r for r, doc in enumerate(ranked, start=1) if doc in relevant), 0.0)",
+               "next((1 / (r + 2) for r, doc in enumerate(ranked) if doc in relevant), 0.0)")),
+           mutation("用最後一個相關結果的名次", Q10.replace(
+               "next((1 / r for r, doc in enumerate(ranked, start=1) if doc in relevant), 0.0)",
+               "([1 / r for r, doc in enumerate(ranked, start=1) if doc in relevant] or [0.0])[-1]"))],
+    right=[mutation("以 numpy 取平均，名次用 list.index", """
+def retrieval_report(rankings, relevants, k):
+    rec, rr = [], []
+    for ranked, relevant in zip(rankings, relevants):
+        ranked = list(ranked)
+        relevant = set(relevant)
+        hits = [d for d in ranked[:k] if d in relevant]
+        rec.append(len(set(hits)) / len(relevant) if relevant else 0.0)
+        first = [d for d in ranked if d in relevant]
+        rr.append(1 / (ranked.index(first[0]) + 1) if first else 0.0)
+    return {"recall_at_k": np.mean(rec), "mrr": np.mean(rr)}
+"""), mutation("先各自寫小函式再組合", """
+def _recall(ranked, relevant, k):
+    relevant = set(relevant)
+    return sum(1 for d in relevant if d in list(ranked)[:k]) / len(relevant) if relevant else 0.0
+
+
+def _rr(ranked, relevant):
+    for position, doc in enumerate(ranked):
+        if doc in set(relevant):
+            return 1.0 / (position + 1)
+    return 0.0
+
+
+def retrieval_report(rankings, relevants, k):
+    pairs = list(zip(rankings, relevants))
+    return {"recall_at_k": sum(_recall(r, s, k) for r, s in pairs) / len(pairs),
+            "mrr": sum(_rr(r, s) for r, s in pairs) / len(pairs)}
+""")]))
+
 # ---------------------------------------------------------------------------------------------- q7
 Q7 = '''
 from sklearn.svm import SVC
@@ -744,6 +847,80 @@ def build_safe_request(question, passages, model):
 
     return llm.build_request([{"role": "system", "content": system}, {"role": "user", "content": user}],
                              model=model, temperature=0)'''))]))
+
+# ---------------------------------------------------------------------------------------------- q11
+Q11 = """
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import RidgeClassifier
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+
+folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+cv_scores = {}
+for alpha in [0.003, 0.03, 0.3, 3.0]:
+    candidate = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2)),
+                              RidgeClassifier(alpha=alpha, class_weight="balanced"))
+    cv_scores[alpha] = cross_val_score(candidate, train["陳情內容"], train["受理機關"], cv=folds,
+                                       scoring="balanced_accuracy").mean()
+best_alpha = max(cv_scores, key=cv_scores.get)
+"""
+Q11_CV = """    cv_scores[alpha] = cross_val_score(candidate, train["陳情內容"], train["受理機關"], cv=folds,
+                                       scoring="balanced_accuracy").mean()"""
+A(md("""
+## 第 11 題　以交叉驗證選正則化強度（3 分）
+
+🎯 學習目標：能只用訓練資料、以分層 k 折交叉驗證與指定的指標比較超參數並選出最佳值，而不是看訓練分數或沿用別處的設定。
+
+以 `train` 的「陳情內容」預測「受理機關」，模型為 `make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2)), RidgeClassifier(alpha=α, class_weight="balanced"))`。對 α ∈ {0.003, 0.03, 0.3, 3.0}：
+- 以 `StratifiedKFold(n_splits=5, shuffle=True, random_state=0)` 做 5 折交叉驗證，指標為**平衡正確率**（`scoring="balanced_accuracy"`，各類召回率的平均，少數類別才不會被忽略）；
+- 把每個 α 的平均交叉驗證分數存成字典 `cv_scores = {α: 分數}`，平均分數最高的 α 存入 `best_alpha`（α 越大，正則化越強）。
+"""))
+A(solution("q11_cv_search", "cv_scores = None\nbest_alpha = None\n# 請在此作答\n### BEGIN SOLUTION" + Q11 + "### END SOLUTION"))
+A(tests("q11_cv_search_test", 3, '''
+from govai.exercises.compare import check_number
+
+assert cv_scores is not None and best_alpha is not None, "請算出 cv_scores 與 best_alpha"
+assert type(cv_scores) is dict and len(cv_scores) == 4, "cv_scores 要是含 4 個 α 的字典"
+### BEGIN HIDDEN TESTS
+''' + _cv_literal() + '''
+_got = {float(k): v for k, v in cv_scores.items()}
+assert sorted(_got) == sorted(_expected), "cv_scores 的鍵應為 4 個 α 值"
+for _a, _v in _expected.items():
+    check_number(_got[_a], _v, what=f"α = {_a} 的平均交叉驗證平衡正確率", abs_tol=1 / 10 ** 6)
+check_number(best_alpha, max(_expected, key=_expected.get), what="交叉驗證分數最高的 α", abs_tol=1 / 10 ** 12)
+### END HIDDEN TESTS
+''', exercise=f"{TRACK}.q11", objective="能只用訓練資料以分層 k 折交叉驗證比較正則化強度並選出最佳值。",
+    competencies=["模型訓練"], domains=["tqc-plus-ml/K2", "ipas-planner-intermediate/L23"],
+    domain_reasons={"tqc-plus-ml/K2": "以交叉驗證選監督式模型的超參數",
+                    "ipas-planner-intermediate/L23": "正則化與模型選擇＝機器學習技術"},
+    practised_by=["module3.kfold", "module3.pick_best"],
+    wrong=[mutation("看訓練分數選 α：訓練資料上最好的通常是正則化最弱的", Q11.replace(Q11_CV, """    candidate.fit(train["陳情內容"], train["受理機關"])
+    cv_scores[alpha] = candidate.score(train["陳情內容"], train["受理機關"])""")),
+           mutation("用一般正確率而不是平衡正確率", Q11.replace('scoring="balanced_accuracy"', 'scoring="accuracy"')),
+           mutation("沒有分層、沒有打散的 KFold", Q11.replace(
+               "folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)",
+               "from sklearn.model_selection import KFold\n\nfolds = KFold(n_splits=5)")),
+           mutation("沿用課堂的 C = 1 當作答案", Q11 + "best_alpha = 1.0\n")],
+    right=[mutation("以 GridSearchCV 搜尋", """
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import RidgeClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+pipe = Pipeline([("tfidf", TfidfVectorizer(analyzer="char", ngram_range=(1, 2))),
+                 ("clf", RidgeClassifier(class_weight="balanced"))])
+grid = GridSearchCV(pipe, {"clf__alpha": [0.003, 0.03, 0.3, 3.0]}, scoring="balanced_accuracy",
+                    cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=0))
+grid.fit(train["陳情內容"], train["受理機關"])
+cv_scores = dict(zip(grid.cv_results_["param_clf__alpha"].tolist(), grid.cv_results_["mean_test_score"]))
+best_alpha = grid.best_params_["clf__alpha"]
+"""), mutation("cross_validate 取 test_score，best_alpha 以排序取得", Q11.replace(
+               "from sklearn.model_selection import StratifiedKFold, cross_val_score",
+               "from sklearn.model_selection import StratifiedKFold, cross_validate").replace(Q11_CV, """    result = cross_validate(candidate, train["陳情內容"], train["受理機關"], cv=folds,
+                            scoring="balanced_accuracy")
+    cv_scores[alpha] = float(np.mean(result["test_score"]))""").replace(
+               "best_alpha = max(cv_scores, key=cv_scores.get)",
+               "best_alpha = sorted(cv_scores.items(), key=lambda kv: -kv[1])[0][0]"))]))
 
 A(md("""
 ---
