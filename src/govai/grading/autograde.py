@@ -299,7 +299,10 @@ class GovaiAutograde(Autograde):
 
         self.notebooks = list(job.notebooks)
         try:
-            step()
+            try:
+                step()
+            finally:
+                commit_gradebook(self.coursedir.db_url)   # what nbgrader had committed by then
             return True
         except UnresponsiveKernelError:
             self.log.error("While processing assignment %s, the kernel became unresponsive", job.path)
@@ -367,7 +370,8 @@ class GovaiAutograde(Autograde):
             if not excluded:
                 self.outcomes.append(Outcome(sid, "skipped", reason="未變更，已評分 / unchanged"))
             return
-        self._marks.mark(aid, sid, "pending:" + job.digest, 0.0)
+        self._marks.mark(aid, sid, "pending:" + job.digest, 0.0, shared_session(self.coursedir.db_url))
+        commit_gradebook(self.coursedir.db_url)            # recorded before anything is written
         self.run_pre_convert_hook()
         self.init_assignment(aid, sid)
         job.notebooks = list(self.notebooks)
@@ -423,7 +427,7 @@ class GovaiAutograde(Autograde):
         self.set_permissions(aid, sid)
         self.run_post_convert_hook()
         seconds = time.monotonic() - job.started
-        self._marks.mark(aid, sid, job.digest, seconds)
+        self._marks.mark(aid, sid, job.digest, seconds, shared_session(self.coursedir.db_url))
         self.outcomes.append(Outcome(sid, "graded", seconds=seconds))
 
     def _drain(self, pending: list[_Job], errors: list[tuple[str, str]], bar: Any, block: bool) -> list[_Job]:
@@ -654,23 +658,150 @@ def _register_if_missing(app: Any) -> None:
     gradebook.ensure_assignment(Path(app.coursedir.root), aid, app.coursedir.db_url)
 
 
+class _SharedSession:
+    """The one session every gradebook nbgrader opens while govai grades: nbgrader's many commits per
+    submission are flushes, and govai commits once per step of a submission (:func:`commit_gradebook`),
+    so a submission's scores are written in one transaction together with govai's record."""
+
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy.orm import sessionmaker
+
+        self.session = sessionmaker(autoflush=True, bind=engine, future=True)()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+    def commit(self) -> None:
+        self.session.flush()
+        self.session.expire_all()          # what a commit would do to loaded objects (fresh scores)
+
+    def remove(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def real_commit(self) -> None:
+        try:
+            self.session.commit()
+        except Exception:
+            self.session.rollback()
+            raise
+        self.session.expunge_all()
+
+
+_SHARED: dict[str, _SharedSession] = {}
+
+
+def commit_gradebook(db_url: str) -> None:
+    shared = _SHARED.get(db_url)
+    if shared is not None:
+        shared.real_commit()
+
+
+def shared_session(db_url: str) -> Any:
+    shared = _SHARED.get(db_url)
+    return shared.session if shared is not None else None
+
+
 @contextlib.contextmanager
 def _fast_gradebook() -> Iterator[None]:
-    """nbgrader asks a subprocess (``alembic heads``) for its schema version on every gradebook open."""
+    """nbgrader opens the gradebook many times per submission, each time creating an engine, inspecting
+    and creating all tables, asking a subprocess (``alembic heads``) for its schema version and
+    committing after each cell. While govai grades, the first open of a database does all that; later
+    ones share its engine and session (see :class:`_SharedSession`)."""
     import nbgrader.api
 
     from govai.grading import gradebook
 
-    original = nbgrader.api.get_alembic_version
+    original_version = nbgrader.api.get_alembic_version
+    original_init = nbgrader.api.Gradebook.__init__
+    original_close = nbgrader.api.Gradebook.close
+    engines: dict[str, Any] = {}
+
+    def init(self: Any, db_url: str, course_id: str = "default_course", authenticator: Any = None) -> None:
+        engine = engines.get(db_url)
+        if engine is None:
+            original_init(self, db_url, course_id, authenticator)
+            self.db.remove()
+            engine = engines[db_url] = self.engine
+        self.engine = engine
+        if db_url not in _SHARED:
+            _SHARED[db_url] = _SharedSession(engine)
+        self.db = _SHARED[db_url]
+        self.check_course(course_id=course_id)
+        self.course_id = course_id
+        self.authenticator = authenticator
+
+    def close(self: Any) -> None:
+        pass
+
     try:
         head = gradebook._alembic_head()
         nbgrader.api.get_alembic_version = lambda: head  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - nbgrader's own way still works
         pass
+    from nbgrader.nbgraderformat import v3
+
+    original_validate = v3.MetadataValidatorV3.validate_cell
+    valid: set[tuple[str, str]] = set()
+
+    def validate_cell(self: Any, cell: Any) -> None:
+        # the checks depend on the cell type and nbgrader metadata only: most cells repeat in every submission
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is None:
+            return
+        key = (cell.cell_type, json.dumps(meta, sort_keys=True, default=str))
+        if key in valid:
+            return
+        original_validate(self, cell)
+        valid.add(key)
+
+    nbgrader.api.Gradebook.__init__ = init  # type: ignore[method-assign]
+    nbgrader.api.Gradebook.close = close  # type: ignore[method-assign]
+    v3.MetadataValidatorV3.validate_cell = validate_cell  # type: ignore[method-assign]
+
+    # OverwriteCells looks up every cell's master record (read-only) in every submission
+    from types import SimpleNamespace
+
+    original_source = nbgrader.api.Gradebook.find_source_cell
+    original_graded = nbgrader.api.Gradebook.find_graded_cell
+    masters: dict[tuple[Any, ...], Any] = {}
+
+    def find_source_cell(self: Any, name: str, notebook: str, assignment: str) -> Any:
+        key = ("source", str(self.engine.url), self.course_id, name, notebook, assignment)
+        if key not in masters:
+            c = original_source(self, name, notebook, assignment)
+            masters[key] = SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, source=c.source,
+                                           checksum=c.checksum)
+        return masters[key]
+
+    def find_graded_cell(self: Any, name: str, notebook: str, assignment: str) -> Any:
+        key = ("graded", str(self.engine.url), self.course_id, name, notebook, assignment)
+        if key not in masters:
+            c = original_graded(self, name, notebook, assignment)
+            masters[key] = SimpleNamespace(name=c.name, cell_type=c.cell_type, max_score=c.max_score)
+        return masters[key]
+
+    nbgrader.api.Gradebook.find_source_cell = find_source_cell  # type: ignore[method-assign]
+    nbgrader.api.Gradebook.find_graded_cell = find_graded_cell  # type: ignore[method-assign]
     try:
         yield
     finally:
-        nbgrader.api.get_alembic_version = original  # type: ignore[attr-defined]
+        nbgrader.api.Gradebook.find_source_cell = original_source  # type: ignore[method-assign]
+        nbgrader.api.Gradebook.find_graded_cell = original_graded  # type: ignore[method-assign]
+        v3.MetadataValidatorV3.validate_cell = original_validate  # type: ignore[method-assign]
+        nbgrader.api.get_alembic_version = original_version  # type: ignore[attr-defined]
+        nbgrader.api.Gradebook.__init__ = original_init  # type: ignore[method-assign]
+        nbgrader.api.Gradebook.close = original_close  # type: ignore[method-assign]
+        for url in list(_SHARED):
+            shared = _SHARED.pop(url)
+            try:
+                shared.real_commit()
+            finally:
+                shared.session.close()
+        for engine in engines.values():
+            engine.dispose()
 
 
 def run_app(argv: list[str], root: str | None = None) -> tuple[int, list[Outcome]]:
