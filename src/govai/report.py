@@ -243,6 +243,18 @@ def _env() -> Any:
                               autoescape=jinja2.select_autoescape(["html"]))
 
 
+def learner_badges(learner: str) -> list[dict[str, str]]:
+    """The learner's valid completion badges, each with its QR code (PNG, base64); none if unavailable."""
+    try:
+        from govai.records import badges
+
+        found = [b for b in badges.issued(learner) if not badges.is_revoked(b.jti)]
+        return [{"name": b.name, "jti": b.jti, "qr": base64.b64encode(badges.qr_png(b.token)).decode()}
+                for b in found]
+    except (ImportError, OSError, ValueError):
+        return []
+
+
 def write_learner_report(learner: str, out: Path | None = None, *, db: Any = None, gradebook: str | None = None,
                          route: str | None = None, held: list[str] | None = None,
                          display_name: str | None = None, synthetic: bool = False,
@@ -284,7 +296,7 @@ def write_learner_report(learner: str, out: Path | None = None, *, db: Any = Non
                   "path": f"{sum(s['status'] == '完成' for s in steps if not s['optional'])}/"
                           f"{sum(not s['optional'] for s in steps)}" if steps else "—"},
         figures=charts, next_steps=next_steps(report, steps), certifications=report["certifications"],
-        checklist=checklist(report, held or []), items=rows,
+        checklist=checklist(report, held or []), items=rows, badges=learner_badges(learner),
     )
     path = out / "report.html"
     path.write_text(html, encoding="utf-8")

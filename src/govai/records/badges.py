@@ -199,7 +199,10 @@ def revoke(jti: str, reason: str | None = None) -> None:
 def _unverified_issuer(token: str) -> str:
     import jwt
 
-    payload = jwt.decode(token, options={"verify_signature": False})
+    try:
+        payload = jwt.decode(token, options={"verify_signature": False})
+    except jwt.exceptions.PyJWTError as exc:
+        raise ob3.OB3VerificationError(f"不是有效的 JWT 徽章 / not a JWT credential: {exc}") from exc
     iss = payload.get("iss") or payload.get("issuer")
     return iss["id"] if isinstance(iss, dict) else str(iss)
 
