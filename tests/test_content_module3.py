@@ -235,6 +235,10 @@ def test_master_learner_files_carry_no_labels() -> None:
 
     test = pd.read_csv(REPO / "release/module3_development/petitions_test.csv", dtype=str)
     assert list(test.columns) == ["案件編號", "行政區", "陳情內容"]
+    vendor = pd.read_csv(REPO / "release/module3_development/vendor_predictions.csv", dtype=str)
+    assert not set(vendor["案件編號"]) & set(test["案件編號"])       # the vendor file cannot be joined to the test set
+    texts = set(pd.read_csv(REPO / "release/module3_development/petitions_train.csv", dtype=str)["陳情內容"])
+    assert len(set(test["陳情內容"]) & texts) < 0.05 * len(test)    # few test texts have a labelled twin
     assert "受理機關" not in pd.read_csv(REPO / "data/module3/agency_heldout.csv", dtype=str).columns
 
 

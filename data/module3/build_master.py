@@ -394,7 +394,7 @@ check_labels(clearly_lower(_t, _p, _g), ["中"], what="正確率明顯低於整�
              allow=(set, frozenset, list, tuple))
 check_labels(clearly_lower(["a"] * 6, ["a"] * 6, ["甲", "乙"] * 3), [], what="全部正確時明顯較差的群組",
              allow=(set, frozenset, list, tuple))
-check_labels(vendor_lower, ["三峽區", "淡水區"], what="廠商模型明顯較差的行政區", allow=(set, frozenset, list, tuple))
+check_labels(vendor_lower, ["三峽區", "樹林區", "淡水區"], what="廠商模型明顯較差的行政區", allow=(set, frozenset, list, tuple))
 ### END HIDDEN TESTS
 ''', exercise=f"{TRACK}.q5", objective="能依群組評估模型，並以信賴區間判斷哪些群組明顯被服務得較差。",
     competencies=["模型訓練", "優化服務", "倫理判斷"], domains=["nvidia-nca-genl/D5", "aws-aif-c01/D4"],
