@@ -625,6 +625,11 @@ def prepare_user(home: Path, settings: dict[str, Any], instructor: bool) -> dict
     home.chmod(0o700)
     state = user_state(home)
     lab.prepare_state(state, instructor)
+    if not instructor:
+        # On the hub learners keep nbgrader's menu: with the instructor plugins off it holds only
+        # "Assignment List" (the Assignments tab: fetch, submit, fetch feedback).
+        lab._write_json(state / "settings" / "page_config.json", {"disabledExtensions": [
+            p for p in lab.INSTRUCTOR_LAB_PLUGINS if p != "@jupyter/nbgrader:menu"]})
     extensions = {name: instructor for name in lab.INSTRUCTOR_SERVER_EXTENSIONS}
     lab._write_json(state / "config" / "jupyter_server_config.json", {
         "ServerApp": {"jpserver_extensions": extensions},
