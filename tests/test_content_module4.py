@@ -155,3 +155,25 @@ def test_lesson1_value_exercises() -> None:
                        "M4": "身分證號碼 A123456789 的案件", "M5": "住址臺北市信義區松仁路100號", "M6": "+886-912-345-678"}
     changed = {k for k, v in lesson_messages.items() if ex.mask_demo(v) != v}
     assert set(lesson_messages) - changed == ex.q17._expected
+
+
+# -- worked examples added in the review ----------------------------------------------------
+
+def test_lesson1_worked_example_products_and_sums() -> None:
+    digits = [1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1]
+    assert [d * w for d, w in zip(digits, weights)] == [1, 0, 8, 14, 18, 20, 20, 18, 14, 8, 9]
+    assert ex.id_checksum("A123456789") == 130
+    assert ex.id_checksum("A123456788") == 129
+
+
+def test_lesson2_worked_example_scores_and_levels() -> None:
+    ws = pd.read_csv(DATA / "chatbot_risk_worksheet.csv", comment="#").set_index("原則")
+    scores = (ws["可能性"] * ws["影響"]).to_dict()
+    assert scores == {"永續發展與福祉": 12, "人類自主": 12, "隱私保護與資料治理": 15, "資安與安全": 16,
+                      "透明與可解釋": 6, "公平與不歧視": 8, "問責": 10}
+    levels = {k: ex.risk_band(v) for k, v in scores.items()}
+    assert list(levels.values()).count("高") == 4 and list(levels.values()).count("中") == 3
+    assert "低" not in levels.values()
+    assert max(scores, key=scores.get) == "資安與安全"
+    assert ws.loc["問責", "影響"] == ws["影響"].max() == 5 and levels["問責"] == "中"

@@ -160,3 +160,15 @@ def test_lesson2_value_exercises() -> None:
     assert sum(ex.discount_table(0.05, list(f["樂觀"]))["現值"]) == pytest.approx(ex.q14._correct, abs=0.01)
     assert ex.payback_year(list(f["樂觀"])) == ex.q15._correct[0]
     assert ex.payback_year(list(f["悲觀"])) is None and ex.q15._correct[1] is False
+
+
+def test_lesson2_worked_example_base_case() -> None:
+    base = list(_flows()["基準"])
+    table = ex.discount_table(0.03, base)
+    assert list(table["現值"]) == pytest.approx([-500.0, 116.50, 169.67, 164.73, 159.93, 155.27])
+    assert table.loc[1, "折現因子"] == pytest.approx(0.9709)
+    assert round(sum(table["現值"]), 2) == pytest.approx(266.10)
+    assert round(ex.npv(0.03, base), 2) == pytest.approx(266.09)
+    cumulative = list(pd.Series(base).cumsum())
+    assert cumulative[:5] == [-500, -380, -200, -20, 160]
+    assert ex.payback_year(base) == 4
