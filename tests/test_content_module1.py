@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
 from pathlib import Path
@@ -148,3 +149,27 @@ def test_graded_item_7_table_claims() -> None:
 def test_master_has_no_code_points_and_four_lessons() -> None:
     assert standard.code_requiring(engine.read_notebook(MASTER), "module1_literacy").code_points == 0
     assert len(list(LESSONS.glob("0*.ipynb"))) >= 4
+
+
+def test_lesson_01_worked_examples() -> None:
+    text = _text(LESSONS / "01_what_is_ai.ipynb", "markdown")
+    assert "### 🧪 範例：用四個要素逐步判斷兩個系統" in text and "### 🧪 範例 2：" in text
+    # the rule/model example splits the 36 cases 27 + 9, as the provided code does
+    cases = pd.read_csv(REPO / "data" / "module1" / "cases.csv")
+    assert len(cases) == 36 and len(cases.iloc[:27]) == 27 and len(cases.iloc[27:]) == 9
+    assert "前 27 筆" in text and "後 9 筆" in text
+    assert "完成三課後" not in text          # module 1 has four lessons
+
+
+def test_module1_starter_dicts_list_exactly_the_problems_items() -> None:
+    """The lessons pre-fill each answer dict with None, so learners never retype the long Chinese keys."""
+    code = {n: _text(LESSONS / n, "code") for n in ("01_what_is_ai.ipynb", "03_risks_and_ethics.ipynb")}
+    for name, var, problem in (("01_what_is_ai.ipynb", "is_ai", ex.q1), ("01_what_is_ai.ipynb", "kind", ex.q4),
+                               ("03_risks_and_ethics.ipynb", "principle_for", ex.q9),
+                               ("03_risks_and_ethics.ipynb", "follows_guideline", ex.q10),
+                               ("03_risks_and_ethics.ipynb", "risk_source_for", ex.q11)):
+        m = re.search(rf"^{var} = (\{{.*?\n\}})", code[name], re.S | re.M)
+        assert m, var
+        starter = ast.literal_eval(m.group(1))
+        assert set(starter) == set(problem._expected) and all(v is None for v in starter.values()), var
+        assert problem._is_blank(starter), var

@@ -42,6 +42,9 @@ class DefinitionElements(Problem):
     _correct = dict(_expected)
     _wrong = {"規費級距計算表": True, "陳情案件自動分類模型": True, "生成式AI聊天機器人": True, "門禁刷卡系統": False}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, is_ai: Any) -> None:
         expect_type(is_ai, dict, "is_ai")
         missing = [k for k in self._expected if k not in is_ai]
@@ -148,6 +151,9 @@ class DiscriminativeOrGenerative(Problem):
     _solution = "```python\nkind = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
     _wrong = {k: "生成式" for k in _expected}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, kind: Any) -> None:
         expect_type(kind, dict, "kind")
@@ -337,6 +343,9 @@ class PrincipleFor(Problem):
     _correct = dict(_expected)
     _wrong = {**_expected, "AI 自動駁回申請，承辦人無法介入修改結果": "透明與可解釋"}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, answer: Any) -> None:
         expect_type(answer, dict, "principle_for")
         missing = [k for k in self._expected if k not in answer]
@@ -373,6 +382,9 @@ class GuidelineRules(Problem):
     _correct = dict(_expected)
     _wrong = {**_expected, "機密文書先請生成式AI起草，再由承辦人修改": True}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, answer: Any) -> None:
         expect_type(answer, dict, "follows_guideline")
         missing = [k for k in self._expected if k not in answer]
@@ -405,6 +417,9 @@ class RiskSourceFor(Problem):
     _solution = "```python\nrisk_source_for = " + repr(_expected) + "\n```"
     _correct = dict(_expected)
     _wrong = {**_expected, "民眾以為 AI 客服的回答就是機關的正式承諾": "技術設計缺陷"}
+
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
 
     def _check(self, answer: Any) -> None:
         expect_type(answer, dict, "risk_source_for")
