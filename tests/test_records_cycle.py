@@ -205,3 +205,27 @@ def test_forget_removes_a_learner_everywhere(world: learners.World, tmp_path: Pa
     assert xapi.build("rec-1", world.db, progress_path=world.progress, items=world.items) == []
     assert world.db.runs("rec-2") and xapi.progress_events("rec-2", world.progress), "其他學員的紀錄保留"
     assert badges.issued("rec-2")
+
+
+def test_cli(world: learners.World, capsys: pytest.CaptureFixture[str]) -> None:
+    from govai.cli import main
+
+    db = str(world.db.url)
+    assert main(["records", "xapi", "--learner", "rec-1", "--db", db, "--progress", str(world.progress)]) == 0
+    assert len(xapi.read_file(learner="rec-1")) == len(xapi.build("rec-1", world.db, progress_path=world.progress,
+                                                                  items=world.items))
+    assert main(["records", "hours", "--db", db, "--format", "csv"]) == 0
+    assert main(["records", "badges", "issue", "--learner", "rec-2", "--db", db]) == 0
+    token_file = badges.issued("rec-2")[0].path
+    token = token_file.read_text(encoding="utf-8")
+    assert main(["records", "badges", "verify", str(token_file)]) == 0
+    assert main(["records", "badges", "verify", "not-a-token"]) == 1
+    assert main(["records", "forget", "--learner", "rec-2", "--db", db]) == 2, "未加 --yes 不刪除"
+    assert world.db.runs("rec-2")
+    assert main(["records", "forget", "--learner", "rec-2", "--db", db, "--progress", str(world.progress),
+                 "--yes"]) == 0
+    assert world.db.runs("rec-2") == [] and not token_file.exists()
+    assert main(["records", "badges", "verify", "--status-list", str(badges.status_list_path()), token]) == 1, \
+        "刪除學員後其徽章已撤銷"
+    out = capsys.readouterr().out
+    assert "✓ 有效" in out and "✗ 驗證失敗" in out
