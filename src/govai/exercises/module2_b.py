@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from govai.exercises.compare import check_labels, check_number, check_numbers
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type, same
+from govai.exercises.core import Mismatch, Problem, call_safely, check_function_cases, expect_type, same
 
 
 class FunctionProblem(Problem):
@@ -324,8 +324,7 @@ class Ci95(FunctionProblem):
         if not callable(func):
             raise Mismatch("ci95 應該是一個函式（def …）。")
         for args, want in self._cases:
-            got = func(*args)
-            check_numbers(got, want, what=f"ci95{args}", abs_tol=2.5e-4)
+            check_numbers(call_safely(func, *args), want, what=f"ci95{args}", abs_tol=2.5e-4)
 
 
 class CiOverlap(Problem):
@@ -381,7 +380,7 @@ class ZScore(FunctionProblem):
         if not callable(func):
             raise Mismatch("zscore 應該是一個函式（def …）。")
         for args, want in self._cases:
-            check_numbers(func(*args), want, what="z 分數", abs_tol=2.5e-4)
+            check_numbers(call_safely(func, *args), want, what="z 分數", abs_tol=2.5e-4)
 
 
 class ClusterSizes(Problem):
