@@ -87,7 +87,11 @@ def run(args: argparse.Namespace) -> int:
             from openbadgeslib.ob3 import OB3VerificationError
 
             text = args.credential
-            if Path(text).exists():
+            try:
+                is_file = Path(text).is_file()
+            except OSError:          # a JWT is longer than a file name may be
+                is_file = False
+            if is_file:
                 text = Path(text).read_text(encoding="utf-8")
             try:
                 cred = badges.verify(text, args.status_list)
