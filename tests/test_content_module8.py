@@ -211,12 +211,35 @@ def test_lesson2_dates_captions_rows_and_notices() -> None:
 def test_lesson4_letter_checker_claims() -> None:
     notes = ex.check_letter(ex.LESSON_LETTER, show=False)
     assert any("西元" in n for n in notes) and any("辦法" in n for n in notes) and any("附件" in n for n in notes)
-    assert len(notes) == 3 and sorted(ex.q12._correct) == ["B", "C", "D"]
+    assert len(notes) == 3
+    # the worked example's conclusion C, D, E (tool) + G (deadline in 辦法, not in 主旨)
+    subject = next(ln for ln in ex.LESSON_LETTER.splitlines() if ln.startswith("主旨"))
+    plan = next(ln for ln in ex.LESSON_LETTER.splitlines() if ln.startswith("辦法"))
+    assert "前" not in subject and "2026年11月30日前" in plan and "受文者：本區各里辦公處" in ex.LESSON_LETTER
+    assert subject.endswith("請查照辦理。")  # 上級 → 下級: the usual pairing
     assert "承辦人" in ex.LESSON_LETTER and "電話" in ex.LESSON_LETTER
     for day, wd in _roc(ex.LESSON_LETTER):
         assert wd is None or _weekday(day) == wd
     ok = ex.LESSON_LETTER.replace("辦法：請於2026年11月30日前張貼完成，請查照辦理。", "") + "附件：宣導海報\n"
     assert ex.check_letter(ok, show=False) == []
+
+
+def test_lesson4_practice_letter_claims() -> None:
+    """Self-check 1: the tool finds only the attachment line; 期望語 and deadline are the learner's judgment."""
+    letter = ex.PRACTICE_LETTER
+    notes = ex.check_letter(letter, show=False)
+    assert len(notes) == 1 and "附件" in notes[0]
+    lines = letter.splitlines()
+    subject = next(ln for ln in lines if ln.startswith("主旨"))
+    plan = next(ln for ln in lines if ln.startswith("辦法"))
+    assert "受文者：某市政府" in letter and "某區公所" in letter  # 下級 → 上級
+    assert subject.endswith("請照辦。") and not any(e in subject for e in ("請鑒核", "請核示"))
+    assert "115年12月10日前" in plan and "12月10日" not in subject  # deadline in 辦法 → G
+    assert "如附件" in letter and "附件：" not in letter  # E
+    assert "承辦人" in letter and "電話" in letter and "2026" not in letter  # no F, no C
+    assert sorted(ex.q12._correct) == ["B", "E", "G"] and set(ex.q12._codes) == set("ABCDEFG")
+    for day, wd in _roc(letter):
+        assert wd is None or _weekday(day) == wd
 
 
 def test_notices_and_disclosure_options() -> None:

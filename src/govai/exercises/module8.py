@@ -609,29 +609,52 @@ LESSON_LETTER = """檔　　號：
 """
 
 
+PRACTICE_LETTER = """檔　　號：
+保存年限：
+某市某區公所　函
+地址：某市某區民生路1號
+承辦人：社會課　林先生
+電話：（02）0000-3579
+受文者：某市政府
+發文日期：中華民國115年12月1日
+發文字號：某區社字第1150002345號
+主旨：本所擬於115年12月20日辦理歲末關懷長者活動，申請補助經費新臺幣3萬元，請照辦。
+說明：
+一、依本所115年度社會福利工作計畫辦理。
+二、活動計畫及經費概算表如附件。
+辦法：請於115年12月10日前核定，以利本所辦理採購。
+"""
+
+LETTER_CODES = {
+    "A": "主旨沒有說明行文目的與期望",
+    "B": "期望語不適合受文者（慣例：對上級「請鑒核」「請核示」；對平行「請查照」；對下級「請照辦」「請查照辦理」）",
+    "C": "日期未用民國紀年",
+    "D": "期望語在「辦法」段重複",
+    "E": "提到附件，但沒有「附件：」一行",
+    "F": "缺少承辦人與電話",
+    "G": "辦理期限沒有寫在主旨（期限應列入主旨）",
+}
+
+
 class LetterProblems(Problem):
     id = "module8.letter_problems"
-    title = "函稿檢查：格式與期望語"
-    objective = "能依文書處理手冊的函稿規定，找出函稿的問題：西元日期、期望語在辦法段重複、提到附件卻未列附件。"
+    title = "函稿檢查：格式、期望語與期限"
+    objective = ("能依文書處理手冊的函稿規定，找出函稿的問題：機器看得到的格式（附件行等），"
+                 "以及要自己判斷的期望語是否適合受文者、期限是否列入主旨。")
     competencies = ("文書產製",)
     domains = ("iii-genai-office/N1",)
     _var = "letter_issues"
-    _codes = {
-        "A": "主旨沒有說明行文目的與期望",
-        "B": "日期未用民國紀年",
-        "C": "期望語在「辦法」段重複",
-        "D": "提到附件，但沒有「附件：」一行",
-        "E": "缺少承辦人與電話",
-    }
-    _hints = ("先執行 `ex.check_letter(ex.LESSON_LETTER)`，再自己讀主旨。", "主旨「請協助……張貼……，請查照辦理」有說明目的與期望嗎？")
-    _solution = "```python\nletter_issues = {'B', 'C', 'D'}\n```"
-    _correct = {"B", "C", "D"}
-    _wrong = {"A", "B", "C", "D"}
+    _codes = LETTER_CODES
+    _hints = ("先執行 `ex.check_letter(ex.PRACTICE_LETTER)`：工具只找到格式問題。再自己看受文者是誰、主旨用了哪一個期望語、期限寫在哪一段。",
+              "區公所是市政府的下級機關：對上級，「請照辦」合適嗎？")
+    _solution = "```python\nletter_issues = {'B', 'E', 'G'}\n```"
+    _correct = {"B", "E", "G"}
+    _wrong = {"E"}
 
     def _check(self, letter_issues: Any) -> None:
         from govai.exercises.compare import check_labels
 
-        check_labels(letter_issues, ["B", "C", "D"], what="函稿的問題")
+        check_labels(letter_issues, ["B", "E", "G"], what="函稿的問題（工具找到的格式問題，加上期望語與期限位置的判斷）")
 
 
 class PlainNotice(Problem):
