@@ -33,7 +33,7 @@ graded_table = Table(
     "govai_graded", _meta,
     Column("assignment", String(128), primary_key=True),
     Column("student", String(128), primary_key=True),
-    Column("digest", String(64), nullable=False),
+    Column("digest", String(128), nullable=False),   # "pending:" + sha256 hex is 72 characters
     Column("graded_at", DateTime(), nullable=False),
     Column("seconds", Float()),
 )
