@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 install: $(STAMP)
 
 # Rebuilt only when what it depends on changed, so a second `make install` is instant.
-$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/install-lrs.sh $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/install-lrs.sh scripts/lrs-constraints.txt $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
 	bash scripts/install-system-deps.sh
 	PYTHON=$(PYTHON) bash scripts/install-lrs.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

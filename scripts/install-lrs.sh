@@ -8,10 +8,11 @@ set -euo pipefail
 PYTHON=${PYTHON:-python3}
 VENV=${GOVAI_LRS_VENV:-.venv-lrs}
 SPEC="ralph-malph[lrs,cli]==5.1.0 requests==2.34.2"
-STAMP="$VENV/.installed-$(echo "$SPEC" | tr -c 'A-Za-z0-9.' '_')"
+PINS="$(dirname "$0")/lrs-constraints.txt"
+STAMP="$VENV/.installed-$( (echo "$SPEC"; cat "$PINS") | sha256sum | cut -c1-16)"
 [ -f "$STAMP" ] && exit 0
 test -x "$VENV/bin/python" || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q $SPEC
+"$VENV/bin/python" -m pip install -q -c "$PINS" $SPEC
 "$VENV/bin/ralph" --help >/dev/null
 touch "$STAMP"

@@ -64,7 +64,7 @@ def _registry_path() -> str:
 
 
 def _learner_dir(learner: str) -> Path:
-    return badges_dir() / "issued" / uuid.uuid5(NAMESPACE, learner).hex
+    return records_dir() / "badges" / "issued" / uuid.uuid5(NAMESPACE, learner).hex
 
 
 def recipient(learner: str) -> str:

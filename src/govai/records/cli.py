@@ -16,11 +16,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
             p.add_argument("--learner", required=True, help="學員代號 / learner id")
         p.add_argument("--db", default=None, help="結果資料庫（預設 var/results.sqlite） / results database")
 
-    p = sub.add_parser("xapi", help="產生 xAPI 1.0.3 學習紀錄（JSON Lines），可送至 LRS / write xAPI statements")
+    p = sub.add_parser("xapi", help="產生 xAPI 1.0.3 學習紀錄（JSON Lines）；設定 GOVAI_LRS_URL 時並送至 LRS "
+                                    "/ write xAPI statements (and send them to the configured LRS)")
     common(p)
     p.add_argument("--progress", type=Path, default=None, help="學員進度檔（預設 $GOVAI_HOME/progress.sqlite）")
     p.add_argument("--out", type=Path, default=None, help="輸出檔（預設 $GOVAI_HOME/records/statements.jsonl）")
-    p.add_argument("--send", action="store_true", help="送至 GOVAI_LRS_URL 設定的 LRS / send to the configured LRS")
+    p.add_argument("--no-send", action="store_true",
+                   help="設定了 GOVAI_LRS_URL 也不送出 / do not send even when an LRS is configured")
 
     p = sub.add_parser("hours", help="匯出學習時數（CSV、Excel；欄位依範本） / learning-hour export")
     common(p, learner=False)
@@ -61,12 +63,9 @@ def run(args: argparse.Namespace) -> int:
         statements = xapi.build(args.learner, args.db, progress_path=args.progress)
         path = xapi.write_file(args.learner, statements, args.out)
         print(f"已寫入 {len(statements)} 筆 xAPI 敘述 / statements written: {path}")
-        if args.send:
-            lrs = xapi.LRS.from_env()
-            if lrs is None:
-                print("未設定 GOVAI_LRS_URL / no LRS configured", file=sys.stderr)
-                return 2
-            print(json.dumps(lrs.send(statements)))
+        lrs = None if args.no_send else xapi.LRS.from_env()
+        if lrs is not None:
+            print(f"LRS {lrs.endpoint}: {json.dumps(lrs.send(statements))}")
         return 0
     if args.action == "hours":
         from govai.records import hours
