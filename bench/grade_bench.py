@@ -4,7 +4,7 @@ Makes N honest submissions of a real assignment (default module1_literacy, N=100
 known-wrong answers, some unanswered), registers the assignment once with nbgrader, then grades the
 same batch with ``nbgrader autograde`` and with ``govai grade`` (each from a fresh command, timed
 end to end), checks that every score in the two gradebooks is identical and prints both times and
-the ratio.
+the ratio, with the machine's load average (other work on the machine slows both).
 
     .venv/bin/python bench/grade_bench.py            # N=100
     .venv/bin/python bench/grade_bench.py -n 20 --workers 2
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                         "--log-level=WARN"], cwd=nbg, env=env, check=True, capture_output=True)
         shutil.copytree(nbg, gov, ignore=shutil.ignore_patterns("release"))
 
+        load_before = os.getloadavg()
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", args.assignment, "--log-level=WARN"],
                               cwd=nbg, env=env, capture_output=True, text=True)
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         n = args.submissions
         print(f"submissions: {n}  cpus: {os.cpu_count()}  workers: {args.workers}")
+        print("load average (1/5/15 min) before: {:.1f} {:.1f} {:.1f}  after: {:.1f} {:.1f} {:.1f}".format(
+            *load_before, *os.getloadavg()))
         print(f"nbgrader autograde: {t_nbgrader:8.1f} s  ({n / t_nbgrader:6.2f} submissions/s)")
         print(f"govai grade:        {t_govai:8.1f} s  ({n / t_govai:6.2f} submissions/s)")
         print(f"throughput ratio:   {t_nbgrader / t_govai:8.1f}x")

@@ -401,7 +401,6 @@ class GovaiAutograde(Autograde):
     def _finish(self, job: _Job, result: dict[str, Any]) -> None:
         """nbgrader's steps after execution: the autograding preprocessors, permissions, hooks."""
         import nbformat
-        from nbgrader import utils
 
         aid, sid = job.assignment_id, job.student_id
         if result.get("error"):
@@ -419,7 +418,7 @@ class GovaiAutograde(Autograde):
             self._sanitizing = False
             self._init_preprocessors()
             try:
-                with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                with _execution_env():
                     BaseConverter.convert_single_notebook(self, os.path.join(dest, os.path.basename(filename)))
             finally:
                 self._sanitizing = True
@@ -530,7 +529,7 @@ class GovaiAutograde(Autograde):
                     if not self.scheduler:
                         raise NbGraderException("--executor dask 需要 --scheduler 位址 / --executor dask needs --scheduler")
                     self._client = Client(self.scheduler, timeout=60)
-                    [self._scattered] = self._client.scatter([cfg], broadcast=True)
+                    [self._scattered] = self._client.scatter([{**cfg, "own_process": True}], broadcast=True)
                 return self._client.submit(worker.execute_submission, payload, self._scattered, pure=False)
             if getattr(self, "_pool", None) is None:
                 from concurrent.futures import ThreadPoolExecutor
@@ -804,6 +803,20 @@ def _fast_gradebook() -> Iterator[None]:
             engine.dispose()
 
 
+@contextlib.contextmanager
+def _execution_env() -> Iterator[None]:
+    """``NBGRADER_EXECUTION=autograde`` as nbgrader sets it while autograding (restored afterwards)."""
+    previous = os.environ.get("NBGRADER_EXECUTION")
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = previous
+
+
 def run_app(argv: list[str], root: str | None = None) -> tuple[int, list[Outcome]]:
     """Run `govai grade` as nbgrader runs `autograde`: returns the exit code and the outcomes."""
     from govai.grading.gradebook import ensure_path
@@ -813,7 +826,8 @@ def run_app(argv: list[str], root: str | None = None) -> tuple[int, list[Outcome
     code = 0
     try:
         app.initialize(argv, root=root or "")
-        app.start()
+        with _execution_env():          # the judge runs tests in this process (worker threads)
+            app.start()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     converter = getattr(app, "converter", None)

@@ -1,15 +1,26 @@
-"""The judge: executes a composed notebook with learner cells in the sandbox and tests outside it.
+"""The judge: executes a sanitized notebook with learner cells in the sandbox and tests outside it.
 
 Learner cells (answers, the learner's extra cells, the master's read-only code cells) run in the
-submission's sandboxed :class:`LearnerKernel`. Test cells run here, in the grader, in a namespace
-built fresh for each test from *values* fetched from the learner kernel (see :mod:`~govai.grading.wire`):
-data is copied, learner functions and other objects become proxies that execute in the sandbox.
-Afterwards the visible part of the test (what the learner saw) also runs in the learner kernel, so
-names it defines exist for later learner cells exactly as when the learner ran the notebook.
+submission's sandboxed :class:`LearnerKernel`. Test cells run here, in the grader, so nothing the
+learner's code does can reach the code that decides a verdict. What a test sees is nbgrader's
+view of the learner's namespace (:class:`TestNamespace`):
 
-A learner kernel that dies (``os._exit``, a crash, the memory limit) or ignores an interrupt after
-a timeout is replaced by a fresh one that replays the cells that had completed, skipping the one
-that killed it; after a few replacements the rest of the notebook is recorded as not executed.
+* reading a name fetches it from the learner kernel when the test uses it, afresh after any learner
+  code ran (data is copied, see :mod:`~govai.grading.wire`; learner functions and other objects are
+  proxies that execute in the sandbox); builtins are always the judge's own;
+* assigning or deleting a name happens in the learner kernel too, sent with the next request, so
+  ``del squares`` then calling ``sum_of_squares`` raises ``NameError`` as in nbgrader; values that
+  are not data or learner objects (a function the test defines) stay here, and the visible part's
+  imports, functions and classes are defined in the learner kernel after the test for later cells;
+* the test runs with the submission's working directory on this side (the assignment's files and,
+  copied back before each test, those the learner's code wrote), with IPython syntax (``%time``
+  runs here, other magics and ``!cmd`` in the learner kernel) and ``NBGRADER_EXECUTION=autograde``.
+
+The learner kernel's answers are at most a different answer; only the test's code, running here,
+decides. A learner kernel that dies (``os._exit``, a crash, the memory limit) or ignores an
+interrupt after a timeout is replaced by a fresh one that replays the cells that had completed,
+skipping the one that killed it; after a few replacements the rest of the notebook is recorded as
+not executed.
 """
 
 from __future__ import annotations

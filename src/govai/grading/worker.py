@@ -1,7 +1,9 @@
-"""Grade one submission: runs in a thread of `govai grade` or in a Dask worker; no database access.
+"""Execute one submission: runs in a thread of `govai grade` or in a Dask worker; no database access.
 
-:func:`grade_payload` takes plain data (notebook bytes, files, masters as JSON) and returns plain data
-(executed notebooks as JSON, scores, comments), so the same function serves both executors. Each
+:func:`execute_submission` (what `govai grade` schedules) takes plain data — notebooks already
+sanitized by nbgrader's preprocessors, the submission's files — and returns plain data: executed
+notebooks and the files the learner's code wrote. :func:`grade_payload` (used by
+`govai validate --mutations`) composes a submission with its master and scores it as well. Each
 thread keeps its own pre-started :class:`~govai.sandbox.Sandbox`.
 """
 
@@ -156,7 +158,8 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
     import shutil
     import tempfile
 
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    if config.get("own_process"):           # a Dask worker: its environment is the judge's
+        os.environ["NBGRADER_EXECUTION"] = "autograde"
     started = time.monotonic()
     result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "files": {}, "removed": [],
                               "error": None}
