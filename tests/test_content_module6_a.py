@@ -149,3 +149,19 @@ def test_master_inputs_decide_its_items() -> None:
     assert (gap == pd.Timedelta(hours=1)).any() and (gap == pd.Timedelta(hours=24)).any(), "notices exactly at each deadline"
     r = sorted(_csv(SRC / "response_sample.csv")["回應秒數"])
     assert r[math.ceil(0.95 * len(r)) - 1] == 3.0 != r[math.floor(0.95 * len(r)) - 1]
+
+
+def test_lesson1_challenge_boundary_week_values_still_give_revise() -> None:
+    """Challenge: weeks 9–12 waiting 26, 25, 25, 24 → mean exactly 25 meets the target, yet 3/4 < 0.8."""
+    mean = (26 + 25 + 25 + 24) / 4
+    t = _targets()
+    assert mean == 25.0 and ex.met(mean, float(t.loc["平均等候秒數", "目標"]), t.loc["平均等候秒數", "方向"])
+    met = dict(_met(), 平均等候秒數=True)
+    general = [k for k in met if k != "錯誤回覆率"]
+    share = sum(met[k] for k in general) / len(general)
+    assert share == 0.75 and ex.decide(share, met["錯誤回覆率"]) == "修正"
+
+
+def test_lesson2_challenge_exact_boundaries() -> None:
+    assert ex.availability(30, 216) == 0.995 and _rate(ex.availability(30, 216)) == 0.0
+    assert ex.availability(30, 432) == 0.99 and _rate(ex.availability(30, 432)) == 0.03
