@@ -89,8 +89,8 @@ def prompt_rubric(prompt: Mapping[str, Any]) -> list[tuple[str, bool, str]]:
         ("任務", len(text("task").strip()) >= 6, "用一句完整的話寫出要它做什麼（動詞＋對象）。"),
         ("背景", len(text("context").strip()) >= 10, "補上讀者是誰、用在哪裡、依據哪些公開資料。"),
         ("格式", len(text("format").strip()) >= 4, "說明輸出格式：字數、段落、條列或表格。"),
-        ("限制", len(constraints) >= 1, "constraints 要是字串串列，至少一條限制（語氣、字數、不可寫的內容）。"),
-        ("範例", len(items("examples")) >= 1, "examples 要是字串串列，至少給一個範例，讓 AI 模仿。"),
+        ("限制", len(constraints) >= 1, "限制（constraints）的方括號裡至少寫一條有文字的限制（語氣、字數、不可寫的內容），每條用引號括起來。"),
+        ("範例", len(items("examples")) >= 1, "範例（examples）的方括號裡至少寫一個有文字的範例，用引號括起來，讓 AI 模仿。"),
         ("不含個資", not any(p.search(everything) for p in _PERSONAL),
          "提示詞中不可出現身分證字號、手機號碼或電子郵件：先去識別化。"),
         ("防止編造", any(w in c for c in constraints for w in _ANTI_FABRICATION),
@@ -314,7 +314,7 @@ class PromptDesign(Problem):
     _var = "my_prompt"
     _hints = (
         "先執行 `ex.prompt_rubric(my_prompt)`，看哪一條沒過，每條都附有建議。",
-        "constraints 和 examples 要是字串串列，例如 `[\"300 字以內\", \"不確定時請註明，不得編造\"]`。",
+        "限制和範例寫在方括號裡，每一條用引號括起來、以逗號分開，例如 `[\"300 字以內\", \"不確定時請註明，不得編造\"]`。",
     )
     _correct = {
         "role": "區公所社會課的承辦人",
