@@ -334,7 +334,7 @@ class PromptDesign(Problem):
             raise Mismatch("未通過：" + "；".join(f"{n}（{a}）" for n, a in failed))
 
 
-_TEMPLATE = "主旨：{主旨}\n說明：\n一、依據{依據}辦理。\n二、請於{期限}前回復，聯絡人{聯絡人}。"
+_TEMPLATE = "主旨：{主旨}，請於{期限}前回復，請查照。\n說明：\n一、依據{依據}辦理。\n二、聯絡人：{聯絡人}。"
 
 
 class MissingFields(Problem):
