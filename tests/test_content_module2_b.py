@@ -134,3 +134,23 @@ def test_date_parser_of_lesson2_matches_exercise() -> None:
 
     for s in ["113/03/05", "1130305", "113.3.5", "", " 113/1/2 "]:
         assert to_iso(s) == ex._roc_to_iso(s)
+
+
+def test_lesson1_worked_example_environment_bureau(raw: pd.DataFrame) -> None:
+    env = raw.loc[raw["受理機關"].str.contains("環"), "受理機關"]
+    assert env.nunique() == 4                                             # 「四種寫法」
+    assert int((env == "臺北市政府環境保護局").sum()) == 240               # 「會回答 240 件」
+    cleaned = env.str.strip().str.replace("台", "臺").replace({"北市環保局": "臺北市政府環境保護局"})
+    assert int((cleaned == "臺北市政府環境保護局").sum()) == 276 == len(env)  # 「清理後是 276 件」
+    assert cleaned.nunique() == 1
+    assert round(36 / 276, 2) == 0.13                                    # 「少算了 36 件（約 13%）」
+    assert (raw["受理機關"].map(ex._clean_agency) == "臺北市政府環境保護局").sum() == 276
+    assert "臺北市政府環境保護局 " in set(env)                              # 結尾有一個空白
+
+
+def test_lesson1_dates_have_no_fourth_form_and_keys_duplicate_only_fully(raw: pd.DataFrame) -> None:
+    ok = raw["受理日期"].str.fullmatch(r"\d{3}/\d{2}/\d{2}|\d{7}|\d{3}\.\d{1,2}\.\d{1,2}")
+    assert ok.all()
+    assert sorted(["113.12.31", "113.3.5"])[0] == "113.12.31"             # 未補零時 12 月排在 3 月前
+    assert ex._roc_to_iso("113.7.5") == "2024-07-05" and ex._roc_to_iso("1130321") == "2024-03-21"
+    assert raw.duplicated(subset=["案件編號"]).sum() == raw.duplicated().sum()
