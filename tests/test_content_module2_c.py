@@ -160,3 +160,54 @@ def test_master_item_answers_follow_from_the_data() -> None:
 def test_master_has_no_code_points_and_four_lessons() -> None:
     assert standard.code_requiring(engine.read_notebook(MASTER), "module2_data_c").code_points == 0
     assert len(list(LESSONS.glob("c_0*.ipynb"))) >= 4
+
+
+# -- the worked examples added in review ----------------------------------------------------------
+
+def test_c01_worked_example_k_values() -> None:
+    text = _text(LESSONS / "c_01_classification_deid.ipynb")
+    assert "### 🧪 範例：一步一步算出里民資料的 k 值" in text
+    people = _residents()
+    by_sex = people.groupby("性別").size().to_dict()
+    assert by_sex == {"女": 12, "男": 12} and "女 12 筆、男 12 筆" in text and "k = 12" in text
+    banded = people.assign(年齡層=[ex.age_band(a, 10) for a in people["年齡"]])
+    groups = banded.groupby(["性別", "年齡層"]).size()
+    assert groups.min() == 1 and groups[("女", "80-89")] == 1     # 「女性 80-89 歲只有 1 人」
+    assert ex.k_anonymity(banded, ["性別", "年齡層"]) == 1
+
+
+def test_c01_level_starter_lists_the_problems_items() -> None:
+    code = "\n".join(c.source for c in nbformat.read(str(LESSONS / "c_01_classification_deid.ipynb"), 4).cells
+                     if c.cell_type == "code")
+    import ast
+
+    starter = ast.literal_eval(re.search(r"^level_of = (\{.*?\n\})", code, re.S | re.M).group(1))
+    assert set(starter) == set(ex.q1._expected) and ex.q1._is_blank(starter)
+    assert "_expected" not in code                    # the lesson never reads a problem's private answer
+
+
+def test_c02_worked_example_fastest_section() -> None:
+    import numpy as np
+
+    text = _text(LESSONS / "c_02_charts_decisions.ipynb")
+    cases = pd.read_csv(DATA / "cases.csv")
+    summary = ex.section_summary(cases)
+    assert summary["平均天數"].idxmin() == "交通管理科" and summary.loc["交通管理科", "平均天數"] == 5.8
+    assert summary["中位數天數"].idxmin() == "清潔科" and summary.loc["清潔科", "中位數天數"] == 4.0
+    assert summary.loc["清潔科", "平均天數"] == 29.6 and summary.loc["清潔科", "最長天數"] == 150
+    for claim in ("交通管理科（5.8 天）", "清潔科（4.0 天）", "29.6 天", "150 天", "（120 天與 150 天）"):
+        assert claim in text, claim
+    days = ex.closing_days(cases)[cases["受理科室"] == "清潔科"]
+    assert (days <= 4).sum() >= len(days) / 2                       # 「一半的案件 4 天內就結案」
+    q1, q3 = np.percentile(days, [25, 75])                           # matplotlib's boxplot whiskers
+    assert sorted(days[days > q3 + 1.5 * (q3 - q1)]) == [120, 150]   # exactly two outliers
+    assert "1～7（含 7）" in ex.q8._hints[0] and ex.days_table(cases).index.min() == 1
+
+
+def test_c04_worked_example_masking() -> None:
+    text = _text(LESSONS / "c_04_checking_masking.ipynb")
+    note = re.search(r'note = "(.*)"', text).group(1)
+    out = ex.mask_personal_data(note)
+    assert "G22****556" in out and "[手機]" in out and "0933-111-222" not in out
+    assert "黃美華" in out and "輕度失智" in out and "大同里 8 鄰" in out
+    assert "`G22****556`" in text

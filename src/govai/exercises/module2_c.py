@@ -169,6 +169,9 @@ class ClassifyData(Problem):
     _correct = dict(_expected)
     _wrong = {**_expected, "決標前的採購底價": "內部"}
 
+    def _is_blank(self, value: Any) -> bool:
+        return _starter_dict(value)
+
     def _check(self, level_of: Any) -> None:
         _check_mapping(level_of, self._expected, "level_of", allowed=LEVELS,
                        hint="想想：已公開了嗎？認得出個人嗎？依法要保密嗎？")
@@ -339,7 +342,7 @@ class WithinDays(Problem):
     domains = (_DATA, *_VIZ)
     _var = "within7_pct"
     _hints = (
-        "把次數表中結案天數 0～7（含 7）那幾列的件數加起來，再除以總件數、乘以 100。",
+        "把次數表中結案天數 1～7（含 7）那幾列的件數加起來，再除以總件數、乘以 100。",
         "「7 天以內」包含剛好 7 天的案件；可以直接寫算式，例如 `(3 + 4) / 60 * 100`。",
     )
     _solution = "```python\nwithin7_pct = 29 / 60 * 100   # 約 48.3\n```"
