@@ -211,3 +211,11 @@ def test_c04_worked_example_masking() -> None:
     assert "G22****556" in out and "[手機]" in out and "0933-111-222" not in out
     assert "黃美華" in out and "輕度失智" in out and "大同里 8 鄰" in out
     assert "`G22****556`" in text
+
+
+def test_c01_name_mask_accepts_look_alike_circles() -> None:
+    """「○」 is hard to type; the lesson promises 〇 counts too."""
+    assert "打成國字「〇」也算對" in _text(LESSONS / "c_01_classification_deid.ipynb")
+    ex.q3._check({"張美玲": "張〇玲", "李四": "李○", "歐陽小明": "歐◯◯明"})
+    with pytest.raises(AssertionError):
+        ex.q3._check({"張美玲": "張O玲", "李四": "李○", "歐陽小明": "歐○○明"})

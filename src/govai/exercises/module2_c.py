@@ -221,7 +221,11 @@ class MaskNames(Problem):
         return _starter_dict(value)
 
     def _check(self, masked_names: Any) -> None:
-        _check_mapping(masked_names, self._expected, "masked_names",
+        expect_type(masked_names, dict, "masked_names")
+        # 「○」不好打：國字「〇」與大圓「◯」看起來一樣，也算對。
+        same_circle = {k: v.replace("〇", "○").replace("◯", "○") if type(v) is str else v
+                       for k, v in dict.items(masked_names)}
+        _check_mapping(same_circle, self._expected, "masked_names",
                        allowed=None, hint="中間每一個字都要換成一個 ○（用「○」這個符號）。")
 
 
