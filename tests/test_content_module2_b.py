@@ -154,3 +154,27 @@ def test_lesson1_dates_have_no_fourth_form_and_keys_duplicate_only_fully(raw: pd
     assert sorted(["113.12.31", "113.3.5"])[0] == "113.12.31"             # 未補零時 12 月排在 3 月前
     assert ex._roc_to_iso("113.7.5") == "2024-07-05" and ex._roc_to_iso("1130321") == "2024-03-21"
     assert raw.duplicated(subset=["案件編號"]).sum() == raw.duplicated().sum()
+
+
+def test_lesson2_worked_example_rates_reverse_the_ranking() -> None:
+    petitions = pd.read_csv(DATA / "petitions_2024.csv", dtype=str, keep_default_na=False).drop_duplicates()
+    villages = pd.read_csv(DATA / "village_households_11406.csv", dtype={"district_code": str})
+    villages["households"] = villages["household_no"].str.replace(",", "").astype(int)
+    villages["行政區"] = villages["site_id"].str.replace("臺北市", "")
+    counts = petitions.groupby("行政區").size().rename("n").reset_index()
+    hh = villages.groupby("行政區")["households"].sum().rename("h").reset_index()
+    merged = pd.merge(counts, hh, on="行政區", how="outer", validate="one_to_one", indicator=True)
+    assert (merged["_merge"] == "both").all() and len(merged) == 12
+    m = merged.set_index("行政區")
+    assert (m.loc["士林區", "n"], m.loc["中山區", "n"]) == (83, 72)
+    assert (m.loc["士林區", "h"], m.loc["中山區", "h"]) == (19242, 16069)
+    assert round(19242 / 16069 - 1, 1) == 0.2                                   # 「大了約兩成」
+    assert round(83 / 19242 * 1000, 2) == 4.31 and round(72 / 16069 * 1000, 2) == 4.48
+    assert m["h"].min() > 15000                                                 # 「各區都有一萬五千戶以上」
+
+
+def test_lesson2_worked_example_natural_frequencies() -> None:
+    tp, fp = 10000 * 0.05 * 0.9, 10000 * 0.95 * 0.1
+    assert (round(tp), round(fp), round(tp + fp)) == (450, 950, 1400)
+    assert round(tp / (tp + fp), 3) == 0.321
+    assert ex._posterior(0.05, 0.9, 0.9) == round(tp / (tp + fp), 4)
