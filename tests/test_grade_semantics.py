@@ -62,6 +62,9 @@ MASTER_CELLS = [
     _test("written", 'import os\nassert os.path.exists("out.txt")\nwith open("out.txt") as fh:\n'
                      '    assert fh.read() == "hello"'),
     _test("extra_once", "assert extra_runs == 1"),
+    _answer("total", "data = [1, 2, 3]\ndef total():\n    ### BEGIN SOLUTION\n    return sum(data)\n"
+                     "    ### END SOLUTION"),
+    _test("in_place", "data.append(4)\nassert total() == 10\nassert data == [1, 2, 3, 4]"),
 ]
 
 
@@ -107,6 +110,7 @@ def test_tests_see_the_learner_namespace_and_files_as_in_nbgrader(tmp_path: Path
     wrong.cells[1].source = "def sum_of_squares(n):\n    return sum(i * i for i in range(1, n + 1))"
     wrong.cells[4].source = "count = 0\ndef bump():\n    pass"
     wrong.cells[9].source = "pass"
+    wrong.cells[12].source = "data = [1, 2, 3]\ndef total():\n    return 6"
     wrong.cells.insert(2, nbformat.v4.new_code_cell("extra_runs = 1"))
     _submit(course, "wrong", wrong)
 
@@ -116,10 +120,10 @@ def test_tests_see_the_learner_namespace_and_files_as_in_nbgrader(tmp_path: Path
     for student in ("honest", "old_format"):
         assert {k[1]: v[0] for k, v in s.items() if k[0] == student} == {
             "uses_squares": 1.0, "still_there": 1.0, "counter_test": 1.0, "magic": 1.0, "env": 1.0,
-            "shipped": 1.0, "written": 1.0, "extra_once": 1.0}, student
+            "shipped": 1.0, "written": 1.0, "extra_once": 1.0, "in_place": 1.0}, student
     assert {k[1]: v[0] for k, v in s.items() if k[0] == "wrong"} == {
         "uses_squares": 0.0, "still_there": 1.0, "counter_test": 0.0, "magic": 1.0, "env": 1.0,
-        "shipped": 1.0, "written": 0.0, "extra_once": 1.0}
+        "shipped": 1.0, "written": 0.0, "extra_once": 1.0, "in_place": 0.0}
     # nbgrader keeps what the notebook wrote, read-only like the rest of autograded/
     kept = course / "autograded" / "honest" / A / "out.txt"
     assert kept.read_text() == "hello" and oct(kept.stat().st_mode)[-3:] == "444"

@@ -483,6 +483,7 @@ class TestNamespace(dict):
         self._epoch = -1
         self._assigned: set[str] = set()
         self._deleted: set[str] = set()
+        self._as_fetched: dict[str, str] = {}    # small data as fetched: changed in place -> sent back
         self.local_only: set[str] = set(local)
 
     # learner side
@@ -491,14 +492,29 @@ class TestNamespace(dict):
         if self._kernel.epoch != self._epoch:
             self._cache.clear()
             self._absent.clear()
+            self._as_fetched.clear()
             self._epoch = self._kernel.epoch
+
+    def _remember(self, values: dict[str, Any]) -> None:
+        import json
+
+        for key, value in values.items():
+            self._cache[key] = value
+            if isinstance(value, LearnerObject):
+                continue
+            try:
+                text = json.dumps(wire.encode(value, _handle_ref), sort_keys=True)
+            except (TypeError, ValueError, RecursionError):
+                continue
+            if len(text) <= 65536:
+                self._as_fetched[key] = text
 
     def prefetch(self, names: list[str]) -> None:
         names = [n for n in names if not dict.__contains__(self, n) and _learner_name(n)]
         self._fresh()
         values = self._kernel.fetch(names)
         self._fresh()
-        self._cache.update(values)
+        self._remember(values)
         self._absent.update(n for n in names if n not in values)
 
     def _learner(self, key: str) -> Any:
@@ -510,7 +526,7 @@ class TestNamespace(dict):
         values = self._kernel.fetch([key])
         self._fresh()
         if key in values:
-            self._cache[key] = values[key]
+            self._remember({key: values[key]})
             return values[key]
         self._absent.add(key)
         raise KeyError(key)
@@ -557,11 +573,28 @@ class TestNamespace(dict):
 
     # pending writes, sent with the next request to the learner kernel
 
+    def _changed_in_place(self) -> list[str]:
+        import json
+
+        changed = []
+        for key, text in self._as_fetched.items():
+            if key in self._cache and not dict.__contains__(self, key) and key not in self._deleted:
+                try:
+                    now = json.dumps(wire.encode(self._cache[key], _handle_ref), sort_keys=True)
+                except (TypeError, ValueError, RecursionError):
+                    continue
+                if now != text:
+                    changed.append(key)
+        return changed
+
     def has_pending(self) -> bool:
-        return bool(self._assigned or self._deleted)
+        return bool(self._assigned or self._deleted or self._changed_in_place())
 
     def take_pending(self) -> dict[str, Any] | None:
-        if not self.has_pending():
+        for key in self._changed_in_place():       # e.g. ``data.append(4)`` on learner data the test read
+            dict.__setitem__(self, key, self._cache[key])
+            self._assigned.add(key)
+        if not (self._assigned or self._deleted):
             return None
         assign = []
         for key in sorted(self._assigned):
