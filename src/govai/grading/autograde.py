@@ -109,9 +109,10 @@ DIFFERENCES: list[dict[str, str]] = [
      "govai": "`--course PATH` is the course root; use `--CourseDirectory.course_id=ID` for the id",
      "why": "govai's command line named the course folder before it took nbgrader's options.",
      "test": ""},
-    {"behaviour": "A test mutating a learner object in place (`lst.append(1)` on a copied list) changes the "
-                  "learner's object",
-     "govai": "Data a test reads is a copy: in-place changes stay in the test unless the name is assigned again",
+    {"behaviour": "A test reads the learner's objects themselves",
+     "govai": "A test reads copies of learner data (learner functions and other objects are proxies): `is` "
+              "between a test's value and the learner's differs; in-place changes to learner data are sent back "
+              "before learner code runs, for data up to 64 KB",
      "why": "Only data crosses from the sandbox to the judge; calls on learner objects still run in the sandbox.",
      "test": ""},
 ]
