@@ -178,3 +178,23 @@ def test_lesson2_worked_example_natural_frequencies() -> None:
     assert (round(tp), round(fp), round(tp + fp)) == (450, 950, 1400)
     assert round(tp / (tp + fp), 3) == 0.321
     assert ex._posterior(0.05, 0.9, 0.9) == round(tp / (tp + fp), 4)
+
+
+def test_lesson3_worked_example_interval_and_wilson(clean: pd.DataFrame) -> None:
+    from scipy.stats import binomtest
+
+    x = [2, 3, 3, 4, 5, 6, 40]
+    assert np.mean(x) == 9 and np.median(x) == 4 and sum(v < 9 for v in x) == 6
+    assert round((sum(x) - 40 + 400) / 7) == 60 and np.median(x[:-1] + [400]) == 4
+    d = _overdue(clean, "行政區")
+    assert (int(d.loc["中正區", "sum"]), int(d.loc["中正區", "count"])) == (30, 65)
+    p = 30 / 65
+    se = math.sqrt(p * (1 - p) / 65)
+    assert (round(p, 4), round(se, 4), round(1.96 * se, 4)) == (0.4615, 0.0618, 0.1212)
+    assert (round(p - 1.96 * se, 3), round(p + 1.96 * se, 3)) == (0.340, 0.583)
+    assert round(2 * 1.96 * se, 2) == 0.24                                   # 「寬達 24 個百分點」
+    w = binomtest(2, 40).proportion_ci(confidence_level=0.95, method="wilson")
+    assert (round(w.low, 3), round(w.high, 3)) == (0.014, 0.165)
+    assert round(0.05 - 1.96 * math.sqrt(0.05 * 0.95 / 40), 3) == -0.018
+    w2 = binomtest(30, 65).proportion_ci(method="wilson")
+    assert abs(w2.low - (p - 1.96 * se)) < 0.01 and abs(w2.high - (p + 1.96 * se)) < 0.01   # 幾乎一樣
