@@ -62,6 +62,24 @@ def _all(root: str) -> tuple[LessonChecks, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def self_check_competencies() -> dict[str, tuple[str, ...]]:
+    """Every self-check id of every exercise set (``govai.exercises.module*``) and its competencies."""
+    import pkgutil
+
+    from govai import exercises
+    from govai.exercises.core import problems_in
+
+    out: dict[str, tuple[str, ...]] = {}
+    for info in pkgutil.iter_modules(exercises.__path__):
+        if not info.name.startswith("module"):
+            continue
+        module = importlib.import_module(f"govai.exercises.{info.name}")
+        for problem in problems_in(module):
+            out[str(problem.id)] = tuple(getattr(problem, "competencies", ()) or ())
+    return out
+
+
 def lessons() -> list[LessonChecks]:
     """Every catalog lesson with the self-checks it binds (lessons that bind none are kept, with none)."""
     return list(_all(str(repo_root())))

@@ -181,7 +181,7 @@ def progress_events(learner: str, path: Path | None = None) -> list[tuple[str, s
 def progress_statements(learner: str, path: Path | None = None) -> list[dict[str, Any]]:
     events = progress_events(learner, path)
     catalog_lessons = lessons.lessons()
-    comps: dict[str, tuple[str, ...]] = {}
+    comps = dict(lessons.self_check_competencies())
     lesson_of: dict[str, str] = {}
     for lesson in catalog_lessons:
         comps.update(lesson.competencies)
