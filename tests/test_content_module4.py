@@ -162,7 +162,7 @@ def test_lesson1_value_exercises() -> None:
 def test_lesson1_worked_example_products_and_sums() -> None:
     digits = [1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
     weights = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1]
-    assert [d * w for d, w in zip(digits, weights)] == [1, 0, 8, 14, 18, 20, 20, 18, 14, 8, 9]
+    assert [d * w for d, w in zip(digits, weights, strict=True)] == [1, 0, 8, 14, 18, 20, 20, 18, 14, 8, 9]
     assert ex.id_checksum("A123456789") == 130
     assert ex.id_checksum("A123456788") == 129
 

@@ -271,10 +271,10 @@ class MissingClauses(Problem):
     domains = ("gov-ai-planning/P3", "aws-aif-c01/D5", "ipas-planner-basic/L12")
     _var = "missing"
     _hints = (
-        "讀 `data/module4/contract_clauses.csv`，篩出「草案已列入」為「否」的列。",
-        "`set(df.loc[df['草案已列入'] == '否', '條款代號'])`",
+        "看上面 `clauses` 表格的「草案已列入」欄，逐列找出寫著「否」的條款，把它們的條款代號寫進集合。",
+        "一共有 5 條。（進階選做：想用程式篩選的學員可以寫 `set(clauses.loc[clauses['草案已列入'] == '否', '條款代號'])`。）",
     )
-    _solution = "```python\nmissing = set(clauses.loc[clauses['草案已列入'] == '否', '條款代號'])\n```"
+    _solution = '```python\nmissing = {"C01", "C03", "C05", "C07", "C10"}  # 「草案已列入」為「否」的 5 條\n```'
     _expected = frozenset({"C01", "C03", "C05", "C07", "C10"})
     _correct = {"C01", "C03", "C05", "C07", "C10"}
     _wrong = {"C02", "C04", "C06", "C08", "C09"}
@@ -382,12 +382,12 @@ class AcceptanceDecision(Problem):
     _expected = frozenset({"A2", "A5"})
     _hints = (
         "只看「驗收回合」為「複驗」的 5 列，逐列比較「量測值」與「門檻」，注意「比較」欄是 ≥ 還是 ≤。",
-        "可以用 `ex.meets(量測值, 比較, 門檻)` 逐列判斷；任何一項未達標，驗收就不通過。",
+        "每一列問同一個問題：「量測值依『比較』符號和門檻比，成立嗎？」例如 0.95 ≥ 0.90 成立、3.2 ≤ 3 不成立。"
+        "件數本身也是驗收項目。任何一項未達標，驗收就不通過。",
     )
     _solution = (
-        "```python\nretest = report[report['驗收回合'] == '複驗']\n"
-        "failed_items = {r.項目代號 for r in retest.itertuples() if not ex.meets(r.量測值, r.比較, r.門檻)}\n"
-        "accepted = len(failed_items) == 0\n```"
+        '```python\nfailed_items = {"A2", "A5"}  # A2：60 件未達 300 件；A5：3.6 秒超過 3 秒\n'
+        "accepted = False               # 有項目未達標就不通過\n```"
     )
     _correct = ({"A2", "A5"}, False)
     # Reads only the measured rates and forgets that the test set itself was too small.
@@ -413,12 +413,11 @@ class AcceptanceSampleSize(Problem):
     _var = "n_needed"
     _hints = (
         "公式：n = z² × p(1−p) ÷ E²，其中 z = NormalDist().inv_cdf(0.975)、p = 0.90、E = 0.03。",
-        "件數必須是整數，而且要「至少」達到精確度：算出來有小數時要無條件進位（`math.ceil`）。"
+        "件數必須是整數，而且要「至少」達到精確度：算出來有小數時要無條件進位（例如 120.2 件要寫 121 件）。"
         "也可以拖動上面的滑桿，找半寬第一次不超過 0.03 的件數。",
     )
     _solution = (
-        "```python\nimport math\nfrom statistics import NormalDist\n\nz = NormalDist().inv_cdf(0.975)\n"
-        "n_needed = math.ceil(z**2 * 0.90 * (1 - 0.90) / 0.03**2)\n```"
+        "```python\nn_needed = 385  # 1.96² × 0.90 × 0.10 ÷ 0.03² ≈ 384.2，無條件進位\n```"
     )
     _correct = 385
     # Rounded down: 384 cases give a half-width just above 0.03.
@@ -426,7 +425,9 @@ class AcceptanceSampleSize(Problem):
 
     def _check(self, n_needed: Any) -> None:
         if type(n_needed) is float and float(n_needed).is_integer():
-            raise Mismatch("件數要用整數（int），例如 `int(...)` 或 `math.ceil(...)` 的結果。")
+            n_needed = int(n_needed)        # 385.0 件也是 385 件
+        if type(n_needed) is float:
+            raise Mismatch("件數要是整數：算出來有小數時，想一想要捨去、四捨五入還是無條件進位。")
         expect_type(n_needed, int, "n_needed")
         expected = sample_size(0.03, 0.90)
         if n_needed == expected - 1:

@@ -142,11 +142,9 @@ class Shortlist(Problem):
     _expected = ["公文摘要助理", "陳情自動分案", "淹水預警"]
     _hints = (
         "先排除「資料準備度」或「組織準備度」低於 3 分的案件，它們要先補強基礎，不能直接試辦。",
-        "再用預設權重算加權分數（`ex.weighted_score(row, ex.DEFAULT_WEIGHTS)`），取分數最高的 3 件，由高到低排。",
+        "再看 `ex.score_table(cases)` 的「加權分數」欄：在通過門檻的案件中取分數最高的 3 件，由高到低排。",
     )
-    _solution = ("```python\nok = cases[(cases['資料準備度'] >= 3) & (cases['組織準備度'] >= 3)].copy()\n"
-                 "ok['分數'] = [ex.weighted_score(r, ex.DEFAULT_WEIGHTS) for r in ok.to_dict('records')]\n"
-                 "shortlist = list(ok.sort_values('分數', ascending=False)['案件'].head(3))\n```")
+    _solution = '```python\nshortlist = ["公文摘要助理", "陳情自動分案", "淹水預警"]  # 通過兩個門檻者，依加權分數由高到低\n```'
     _correct = ["公文摘要助理", "陳情自動分案", "淹水預警"]
     _wrong = ["公文摘要助理", "陳情自動分案", "補助申請初審"]
 

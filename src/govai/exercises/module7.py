@@ -126,11 +126,11 @@ class LowestStage(Problem):
     domains = ("gov-ai-planning/P2", "gov-ai-planning/P1", "ipas-planner-basic/L12")
     _var = ("worst_stage", "longest_stage")
     _hints = (
-        "`journey.loc[journey['滿意度'].idxmin(), '階段']` 取得滿意度最低的階段。",
-        "耗時最長用 `idxmax()` 對「平均耗時天數」。",
+        "看 `journey` 表格的「滿意度」欄，找出數字最小的那一列，填它的「階段」名稱。",
+        "耗時最長看「平均耗時天數」欄最大的那一列。（進階選做：也可以用 `idxmin()`／`idxmax()`。）",
     )
-    _solution = ("```python\nworst_stage = journey.loc[journey['滿意度'].idxmin(), '階段']\n"
-                 "longest_stage = journey.loc[journey['平均耗時天數'].idxmax(), '階段']\n```")
+    _solution = ('```python\nworst_stage = "補件"    # 滿意度最低\n'
+                 'longest_stage = "審查"  # 平均耗時天數最長\n```')
     _correct = ("補件", "審查")
     _wrong = ("審查", "審查")
     _blank = (None, None)
