@@ -48,6 +48,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("forget", help="刪除學員的所有紀錄（成績、進度、xAPI、徽章、匯出） / erase a learner")
     common(p)
     p.add_argument("--progress", type=Path, default=None)
+    p.add_argument("--lrs-dir", type=Path, default=None,
+                   help="本機 ralph LRS 的資料夾：作廢後再從其檔案刪除 / purge the local LRS's file too")
     p.add_argument("--yes", action="store_true", help="確認刪除 / confirm")
 
     p = sub.add_parser("lrs", help="在本機啟動 ralph LRS（檔案後端） / run a local ralph LRS")
@@ -112,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         from govai.records import forget
 
-        print(json.dumps(forget.forget(args.learner, args.db, progress_path=args.progress), ensure_ascii=False))
+        print(json.dumps(forget.forget(args.learner, args.db, progress_path=args.progress, lrs_store=args.lrs_dir),
+                         ensure_ascii=False))
         return 0
     if args.action == "lrs":
         import os

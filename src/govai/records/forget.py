@@ -42,13 +42,20 @@ def delete_progress(learner: str, path: Path | None = None) -> int:
 
 
 def forget(learner: str, db: Any = None, *, progress_path: Path | None = None, statements: Path | None = None,
-           lrs: xapi.LRS | None = None) -> dict[str, Any]:
-    """Remove the learner everywhere; returns what was removed from each store."""
+           lrs: xapi.LRS | None = None, lrs_store: Path | None = None) -> dict[str, Any]:
+    """Remove the learner everywhere; returns what was removed from each store.
+
+    ``lrs_store``: the folder of the local ralph LRS (:mod:`govai.records.lrs_server`), whose file is
+    then purged of the learner's statements after they are voided."""
     done: dict[str, Any] = {}
     client = lrs or xapi.LRS.from_env()
     if client is not None:
         ids = [s["id"] for s in client.statements(learner)]
         done["lrs_voided"] = client.void(learner, ids)
+        if lrs_store is not None:
+            from govai.records import lrs_server
+
+            done["lrs_purged"] = lrs_server.purge(lrs_store, learner, set(ids))
     done["statements"] = xapi.remove_from_file(learner, statements)
     done["badges_revoked"] = badges.forget(learner)
     done["exports_deleted"] = [str(p) for p in hours.forget(learner)]

@@ -103,3 +103,34 @@ def start(base: Path, *, user: str = "govai", password: str | None = None, port:
             lrs.stop()
             raise RuntimeError(f"ralph LRS 未能啟動 / did not start: {lrs.log()[-2000:]}")
         time.sleep(0.2)
+
+
+def purge(base: Path, learner: str, voided_ids: set[str] | None = None) -> int:
+    """Physically remove a learner's statements (and the statements voiding them) from the local LRS's
+    file-system store — the operator's step after voiding, for the LRS this module runs. Returns the count."""
+    import json
+    import os
+
+    store = Path(base) / "statements"
+    removed = 0
+    for path in store.rglob("*.jsonl"):
+        kept, gone = [], set()
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for line in lines:
+            if not line.strip():
+                continue
+            s = json.loads(line)
+            if ((s.get("actor") or {}).get("account") or {}).get("name") == learner:
+                gone.add(s.get("id"))
+            else:
+                kept.append((s, line))
+        ids = gone | set(voided_ids or ())
+        final = [line for s, line in kept
+                 if not ((s.get("object") or {}).get("objectType") == "StatementRef"
+                         and (s.get("object") or {}).get("id") in ids)]
+        removed += len(lines) - len(final)
+        if len(final) != len(lines):
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text("".join(f"{line}\n" for line in final), encoding="utf-8")
+            os.replace(tmp, path)
+    return removed
