@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from govai import engine, standard
+from govai import engine, standard, tinylm
 from govai.exercises import module1 as ex
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,3 +173,34 @@ def test_module1_starter_dicts_list_exactly_the_problems_items() -> None:
         starter = ast.literal_eval(m.group(1))
         assert set(starter) == set(problem._expected) and all(v is None for v in starter.values()), var
         assert problem._is_blank(starter), var
+
+
+def test_lesson_01_rule_and_model_errors_as_the_text_describes() -> None:
+    """「垃圾車來的時間太早」 goes to 交通 by the rule; the two street-light sentences get different labels
+    from the model learnt on the first 27 cases; the rule gets 6 of the 9 new cases right."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    from sklearn.pipeline import make_pipeline
+
+    cases = pd.read_csv(REPO / "data" / "module1" / "cases.csv")
+    train, test = cases.iloc[:27], cases.iloc[27:]
+    model = make_pipeline(CountVectorizer(analyzer="char", ngram_range=(1, 2)), MultinomialNB())
+    model.fit(train["陳情內容"], train["案件主類別"])
+    assert ex.keyword_rule("垃圾車來的時間太早") == "交通"
+    lamp = model.predict(["路燈不亮晚上很危險", "社區的路燈很暗"])
+    assert lamp[0] != lamp[1]
+    assert not train["陳情內容"].str.contains("路燈").any()          # 「訓練資料裡根本沒有路燈案件」
+    assert (test["陳情內容"].map(ex.keyword_rule) == test["案件主類別"]).sum() == 6
+    text = _text(LESSONS / "01_what_is_ai.ipynb")
+    assert "「垃圾車來的時間太早」含有「車」" in text and "訓練資料裡根本沒有路燈案件" in text
+
+
+def test_lesson_02_longer_context_reproduces_training_sentences() -> None:
+    """The order slider's text: at order 4, 2 of the 3 seeds write a training sentence verbatim; order 0–2 none."""
+    corpus = tinylm.load_corpus(REPO / "data" / "module1" / "corpus.txt")
+    sentences = corpus.splitlines()
+    verbatim = {order: sum(tinylm.train(corpus, order=order).generate("本局", 40, 1.0, seed) in sentences
+                           for seed in (1, 2, 3)) for order in range(5)}
+    assert verbatim[4] == 2 and verbatim[3] >= 1 and verbatim[0] == verbatim[1] == verbatim[2] == 0
+    assert "3 個種子中有 2 句是原句" in _text(LESSONS / "02_how_genai_writes.ipynb")
+    assert 3.5 * 1024 < (REPO / "data" / "module1" / "corpus.txt").stat().st_size < 4.5 * 1024   # 「約 4 KB」
