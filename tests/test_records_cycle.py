@@ -229,3 +229,18 @@ def test_cli(world: learners.World, capsys: pytest.CaptureFixture[str]) -> None:
         "刪除學員後其徽章已撤銷"
     out = capsys.readouterr().out
     assert "✓ 有效" in out and "✗ 驗證失敗" in out
+
+
+def test_badge_verification_needs_no_network(world: learners.World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    issued = badges.issue("rec-2", world.db)
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("驗證徽章不可連網（did:key、已簽署的撤銷清單、內建的 JSON-LD context）")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    for b in issued:
+        assert badges.verify(b.token).id == b.jti
