@@ -67,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"已寫入 {len(statements)} 筆 xAPI 敘述 / statements written: {path}")
         lrs = None if args.no_send else xapi.LRS.from_env()
         if lrs is not None:
-            print(f"LRS {lrs.endpoint}: {json.dumps(lrs.send(statements))}")
+            try:
+                print(f"LRS {lrs.endpoint}: {json.dumps(lrs.send(statements))}")
+            except xapi.LRSError as exc:
+                print(f"{exc}（紀錄已寫入檔案，可稍後重送 / the file is written; send again later）", file=sys.stderr)
+                return 1
         return 0
     if args.action == "hours":
         from govai.records import hours
