@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govai.exercises.compare import check_number
 from govai.exercises.core import Mismatch, Problem, expect_type
 from govai.exercises.module7 import ValueProblem
 
@@ -76,11 +77,25 @@ class PctChange(ValueProblem):
     _kinds = ("same",)
     _whats = ("各 KPI 相對基準的變化率（%）",)
     _feedback = "　變化率 = (最後 4 週平均 − 基準) ÷ 基準 × 100，四捨五入到小數第 1 位；分母是基準。"
-    _hints = ("例：基準 10、目前 12 → (12 − 10) ÷ 10 × 100 = 20.0。可以在答案裡直接寫算式再四捨五入，或先算好再填。",
+    _hints = ("例：基準 10、目前 12 → (12 − 10) ÷ 10 × 100 = 20.0。可以在答案裡直接寫算式（例如 `(12 - 10) / 10 * 100`），"
+              "或先算好、四捨五入到小數第 1 位再填；兩種寫法差距在 0.05 以內都算對。",
               "「越低越好」的 KPI 進步時，變化率是負的。")
     _correct = {"平均等候秒數": -38.9, "平均處理分鐘": -24.6, "民眾滿意度": 7.6}
     _solution = "```python\nchange = " + repr(_correct) + "\n```"
     _wrong = {"平均等候秒數": -63.6, "平均處理分鐘": -32.7, "民眾滿意度": 7.1}
+
+    def _check(self, change: Any) -> None:
+        # Values or arithmetic on the table's numbers (route A writes no code): within 0.05 of the
+        # 1-decimal answer, so (27.5 - 45) / 45 * 100 counts as well as -38.9.
+        expect_type(change, dict, "change")
+        missing = [k for k in self._correct if k not in change]
+        if missing:
+            raise Mismatch(f"還缺這些 KPI 的變化率：{'、'.join(missing)}。")
+        for k, want in self._correct.items():
+            try:
+                check_number(change[k], want, abs_tol=0.05, what=f"「{k}」相對基準的變化率（%）")
+            except Mismatch as exc:
+                raise Mismatch(f"{exc}{self._feedback}") from None
 
 
 class KpiMet(Problem):
@@ -93,7 +108,7 @@ class KpiMet(Problem):
     _expected = {"平均等候秒數": False, "AI自助解決率": False, "平均處理分鐘": True, "民眾滿意度": True,
                  "錯誤回覆率": True}
     _hints = (
-        "先算第 9–12 週每個 KPI 的平均：`weekly[weekly['週'] >= 9].mean()`。",
+        "上面的表格已經算好第 9–12 週的「最後4週平均」，逐列和「目標」比較。",
         "「越低越好」的 KPI 要 平均 ≤ 目標 才算達標；「越高越好」則是 ≥。",
     )
     _solution = "```python\nkpi_met = " + repr(_expected) + "\n```"
