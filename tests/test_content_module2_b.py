@@ -198,3 +198,33 @@ def test_lesson3_worked_example_interval_and_wilson(clean: pd.DataFrame) -> None
     assert round(0.05 - 1.96 * math.sqrt(0.05 * 0.95 / 40), 3) == -0.018
     w2 = binomtest(30, 65).proportion_ci(method="wilson")
     assert abs(w2.low - (p - 1.96 * se)) < 0.01 and abs(w2.high - (p + 1.96 * se)) < 0.01   # 幾乎一樣
+
+
+def test_lesson4_worked_example_distances_and_choice_of_k() -> None:
+    from sklearn.metrics import silhouette_score
+
+    v = pd.read_csv(DATA / "village_households_11406.csv")
+    v["households"] = v["household_no"].str.replace(",", "").astype(int)
+    f = pd.DataFrame({"pph": v["people_total"] / v["households"], "pop": v["people_total"]})
+    assert [v.loc[i, "site_id"] + v.loc[i, "village"] for i in (0, 10, 7)] == ["臺北市松山區文華里", "臺北市信義區東光里", "臺北市松山區仁愛里"]
+    assert [round(f.loc[i, "pph"], 2) for i in (0, 10, 7)] == [3.29, 1.83, 1.92]
+    assert [int(f.loc[i, "pop"]) for i in (0, 10, 7)] == [4644, 4802, 5768]
+    z = (f - f.mean()) / f.std(ddof=0)
+
+    def dist(t: pd.DataFrame, a: int, b: int) -> float:
+        return float(np.sqrt(((t.loc[a] - t.loc[b]) ** 2).sum()))
+
+    assert round(dist(f, 0, 10)) == 158 and round(dist(f, 10, 7)) == 966
+    assert round(dist(z, 0, 10), 2) == 2.87 and round(dist(z, 10, 7), 2) == 0.44
+    assert round(abs(f.loc[0, "pph"] - f.loc[10, "pph"]), 2) == 1.47
+    assert round(abs(f.loc[0, "pph"] - f.loc[10, "pph"]) / f["pph"].std(ddof=0), 1) == 2.9
+    assert round(158 / f["pop"].std(ddof=0), 2) == 0.06
+    assert 2300 <= f["pop"].std(ddof=0) <= 2500 and round(f["pph"].std(ddof=0), 1) == 0.5   # 「約 2,400」「約 0.5」
+    assert f["pph"].min() >= 1.6 and f["pph"].max() <= 3.3
+    scaled = StandardScaler().fit_transform(f)
+    inertia, sil = {}, {}
+    for k in range(2, 7):
+        km = KMeans(n_clusters=k, n_init=10, random_state=0).fit(scaled)
+        inertia[k], sil[k] = km.inertia_, silhouette_score(scaled, km.labels_)
+    assert max(sil, key=sil.get) == 3 and round(sil[3], 2) == 0.66
+    assert inertia[2] - inertia[3] > 4 * max(inertia[3] - inertia[4], inertia[4] - inertia[5])   # k = 3 之後下降變緩
