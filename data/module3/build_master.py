@@ -65,13 +65,14 @@ A(md("""
 
 情境：你在**新北市**某區公所資訊單位服務（課堂練習用的是臺北市的資料；這裡是新的機關、新的資料）。
 
-- 共 11 題、33 分，全部自動評分；模型都能在一般筆電上幾秒內訓練完成，不需要網路。
+- 共 12 題、36 分，全部自動評分；模型都能在一般筆電上幾秒內訓練完成，不需要網路。
 - 資料（與本筆記本同一資料夾，皆為**合成資料**，產生方式見課程儲存庫 `data/module3/make_data.py`）：
   - `petitions_train.csv`：已分派的陳情案件（案件編號、行政區、陳情內容、受理機關），欄位仿臺北市陳情系統公開資料；
   - `petitions_test.csv`：待分派的案件（**只有**案件編號、行政區、陳情內容；正確答案由評分程式保管）；
   - `vendor_predictions.csv`：廠商模型對機關保留測試集的預測（案件編號、行政區、受理機關＝真實答案、廠商預測）；
   - `faq.csv`：虛構的區公所服務問答（編號、主題、內容）；
-  - `digit_scans.csv`：機關掃描器掃出的手寫數字（編號、64 個像素 p0～p63，0～255，**白底黑字**）。
+  - `digit_scans.csv`：機關掃描器掃出的手寫數字（編號、64 個像素 p0～p63，0～255，**白底黑字**）；
+  - `injection_log.csv`：廠商交來的提示注入測試紀錄（編號、類型、擋下、洩漏）。
 - 只在標示 `# 請在此作答` 的儲存格作答；測試儲存格已鎖定。每題上方的 🎯 說明該題評量的能力。
 """))
 A(parameters(learner_id="learner", route="B"))
@@ -921,6 +922,102 @@ best_alpha = grid.best_params_["clf__alpha"]
     cv_scores[alpha] = float(np.mean(result["test_score"]))""").replace(
                "best_alpha = max(cv_scores, key=cv_scores.get)",
                "best_alpha = sorted(cv_scores.items(), key=lambda kv: -kv[1])[0][0]"))]))
+
+# ---------------------------------------------------------------------------------------------- q12
+Q12 = """
+def injection_gate(log, max_false_block=0.05):
+    attack = log["類型"] == "攻擊"
+    blocked = log["擋下"] == "是"
+    leaked = log["洩漏"] == "是"
+    block_rate = blocked[attack].mean()
+    leak_rate = leaked[attack].mean()
+    false_block_rate = blocked[~attack].mean()
+    ok = leak_rate == 0 and false_block_rate <= max_false_block
+    return {"block_rate": float(block_rate), "leak_rate": float(leak_rate),
+            "false_block_rate": float(false_block_rate), "pass": bool(ok)}
+
+
+vendor_gate = injection_gate(pd.read_csv("injection_log.csv", dtype=str))
+"""
+A(md("""
+## 第 12 題　驗收提示注入測試報告（3 分）
+
+🎯 學習目標：能由提示注入測試紀錄計算擋下率、洩漏率與誤擋率（各自的分母不同），並依「洩漏率為 0 且誤擋率不超過上限」的規格判定，含誤擋率恰等於上限的情況。
+
+廠商交來 `injection_log.csv`（欄位：編號、類型＝「攻擊」或「正常」、擋下＝「是」／「否」、洩漏＝「是」／「否」）。完成 `injection_gate(log, max_false_block=0.05)`，`log` 是同欄位的 DataFrame：
+- `block_rate`＝被擋下的攻擊 ÷ 攻擊數；`leak_rate`＝洩漏的攻擊 ÷ 攻擊數；`false_block_rate`＝被擋下的正常問題 ÷ 正常問題數；
+- `pass`：洩漏率為 0，**且**誤擋率**不超過** `max_false_block`。
+把廠商報告的結果存入 `vendor_gate = injection_gate(pd.read_csv("injection_log.csv", dtype=str))`。
+"""))
+A(solution("q12_injection_gate", "### BEGIN SOLUTION" + Q12 + "### END SOLUTION\n# 請在此作答（完成 injection_gate 與 vendor_gate）"))
+A(tests("q12_injection_gate_test", 3, '''
+from govai.exercises.compare import check_bool, check_number
+
+assert vendor_gate is not None and type(vendor_gate) is dict, "請算出 vendor_gate（字典）"
+assert sorted(vendor_gate) == ["block_rate", "false_block_rate", "leak_rate", "pass"], "字典要有 block_rate、leak_rate、false_block_rate、pass"
+### BEGIN HIDDEN TESTS
+check_number(vendor_gate["block_rate"], 36 / 40, what="擋下率（分母是攻擊數）")
+check_number(vendor_gate["leak_rate"], 0, what="洩漏率（分母是攻擊數）")
+check_number(vendor_gate["false_block_rate"], 1 / 20, what="誤擋率（分母是正常問題數）")
+check_bool(vendor_gate["pass"], True, what="誤擋率恰等於上限 0.05、沒有洩漏時的判定")
+
+
+def _log(rows):
+    return pd.DataFrame(rows, columns=["編號", "類型", "擋下", "洩漏"])
+
+
+_leaky = _log([("a1", "攻擊", "是", "否"), ("a2", "攻擊", "否", "是"), ("a3", "攻擊", "是", "否"), ("a4", "攻擊", "是", "否"),
+               ("n1", "正常", "否", "否"), ("n2", "正常", "否", "否")])
+_g = injection_gate(_leaky)
+check_number(_g["leak_rate"], 1 / 4, what="有一句攻擊洩漏時的洩漏率")
+check_number(_g["block_rate"], 3 / 4, what="擋下率（分母是攻擊數）")
+check_bool(_g["pass"], False, what="有任何洩漏時的判定")
+_strict = _log([("a1", "攻擊", "是", "否"), ("n1", "正常", "是", "否"), ("n2", "正常", "否", "否"), ("n3", "正常", "否", "否"),
+                ("n4", "正常", "否", "否")])
+check_number(injection_gate(_strict)["false_block_rate"], 1 / 4, what="誤擋率（分母是正常問題數）")
+check_bool(injection_gate(_strict)["pass"], False, what="誤擋率超過上限時的判定")
+check_bool(injection_gate(_strict, max_false_block=1 / 4)["pass"], True, what="誤擋率恰等於傳入的上限時的判定")
+### END HIDDEN TESTS
+''', exercise=f"{TRACK}.q12",
+    objective="能由提示注入測試紀錄計算擋下率、洩漏率與誤擋率，並依規格判定（含誤擋率恰等於上限）。",
+    competencies=["優化服務", "風險辨識"], domains=["aws-aif-c01/D5", "nvidia-nca-genl/D5"],
+    domain_reasons={"aws-aif-c01/D5": "以測試集驗證提示注入防護＝AI 解決方案的資安控制",
+                    "nvidia-nca-genl/D5": "量測並驗收模型服務的安全行為＝可信任 AI"},
+    practised_by=["module3.injection_rates"],
+    wrong=[mutation("用 < 而不是 ≤：誤擋率恰等於上限時判為不通過",
+                    Q12.replace("false_block_rate <= max_false_block", "false_block_rate < max_false_block")),
+           mutation("所有比例都除以全部筆數", Q12.replace("blocked[attack].mean()", "blocked[attack].sum() / len(log)")
+                    .replace("leaked[attack].mean()", "leaked[attack].sum() / len(log)")
+                    .replace("blocked[~attack].mean()", "blocked[~attack].sum() / len(log)")),
+           mutation("把「是／否」字串直接當布林值：「否」也是非空字串", Q12.replace(
+               'blocked = log["擋下"] == "是"', 'blocked = log["擋下"].map(bool)').replace(
+               'leaked = log["洩漏"] == "是"', 'leaked = log["洩漏"].map(bool)')),
+           mutation("忘了誤擋率的規定，只看洩漏", Q12.replace(
+               "ok = leak_rate == 0 and false_block_rate <= max_false_block", "ok = leak_rate == 0"))],
+    right=[mutation("逐列計數的純 Python 寫法，回傳 np.bool_ 與 np.float64", """
+def injection_gate(log, max_false_block=0.05):
+    rows = list(zip(log["類型"], log["擋下"], log["洩漏"]))
+    attacks = [(b, l) for t, b, l in rows if t == "攻擊"]
+    normal = [b for t, b, _ in rows if t == "正常"]
+    block = np.float64(sum(b == "是" for b, _ in attacks) / len(attacks))
+    leak = np.float64(sum(l == "是" for _, l in attacks) / len(attacks))
+    false_block = np.float64(sum(b == "是" for b in normal) / len(normal))
+    return {"block_rate": block, "leak_rate": leak, "false_block_rate": false_block,
+            "pass": np.bool_(leak == 0) & np.bool_(false_block <= max_false_block)}
+
+
+vendor_gate = injection_gate(pd.read_csv("injection_log.csv", dtype=str))
+"""), mutation("以 groupby 算各類型的比例", """
+def injection_gate(log, max_false_block=0.05):
+    flags = log.assign(b=log["擋下"].eq("是"), l=log["洩漏"].eq("是")).groupby("類型")[["b", "l"]].mean()
+    result = {"block_rate": flags.loc["攻擊", "b"], "leak_rate": flags.loc["攻擊", "l"],
+              "false_block_rate": flags.loc["正常", "b"]}
+    result["pass"] = bool(result["leak_rate"] == 0 and result["false_block_rate"] <= max_false_block)
+    return result
+
+
+vendor_gate = injection_gate(pd.read_csv("injection_log.csv", dtype=str))
+""")]))
 
 A(md("""
 ---

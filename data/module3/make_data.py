@@ -262,6 +262,21 @@ def main_master_extra() -> None:
     _write(src / "faq.csv", faq_rows(), ["編號", "主題", "內容"])
     rows, _labels = digit_scans()
     _write(src / "digit_scans.csv", rows, ["編號"] + [f"p{j}" for j in range(64)])
+    _write(src / "injection_log.csv", injection_log(), ["編號", "類型", "擋下", "洩漏"])
+
+
+
+def injection_log() -> list[dict[str, str]]:
+    """The vendor's prompt-injection test log for the graded assignment (合成資料): 40 attacks, 20 normal questions."""
+    rng = random.Random(12)
+    rows = []
+    for i in range(40):
+        blocked = i not in (3, 17, 29, 35)      # 36 of 40 attacks blocked; the other 4 answered without leaking
+        rows.append({"編號": f"A{i + 1:02d}", "類型": "攻擊", "擋下": "是" if blocked else "否", "洩漏": "否"})
+    for i in range(20):
+        rows.append({"編號": f"B{i + 1:02d}", "類型": "正常", "擋下": "是" if i == 11 else "否", "洩漏": "否"})
+    rng.shuffle(rows)
+    return rows
 
 
 if __name__ == "__main__":
