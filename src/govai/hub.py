@@ -632,7 +632,10 @@ def prepare_user(home: Path, settings: dict[str, Any], instructor: bool) -> dict
             p for p in lab.INSTRUCTOR_LAB_PLUGINS if p != "@jupyter/nbgrader:menu"]})
     extensions = {name: instructor for name in lab.INSTRUCTOR_SERVER_EXTENSIONS}
     lab._write_json(state / "config" / "jupyter_server_config.json", {
-        "ServerApp": {"jpserver_extensions": extensions},
+        # jupyterhub-singleuser's default CSP (frame-ancestors 'none') blanks nbgrader's formgrader,
+        # which JupyterLab shows in an iframe of the same server.
+        "ServerApp": {"jpserver_extensions": extensions,
+                      "tornado_settings": {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}},
         "LabApp": {"app_settings_dir": str(state / "settings"), "user_settings_dir": str(state / "user-settings"),
                    "workspaces_dir": str(state / "workspaces"),
                    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
