@@ -87,7 +87,9 @@ class Problem:
 
     def _is_blank(self, *values: Any) -> bool:
         blank = self._blank_values()
-        return all(v is b or v is Ellipsis for v, b in zip(values, blank, strict=True))
+        # A starter dict whose every value is still None (「把每個 None 換成答案」) is not yet an answer.
+        return all(v is b or v is Ellipsis or (type(v) is dict and v and all(x is None for x in v.values()))
+                   for v, b in zip(values, blank, strict=True))
 
     # -- machinery -----------------------------------------------------------------------------
     @property
