@@ -88,6 +88,17 @@ def test_lesson2_paired_results(timing: pd.DataFrame) -> None:
     assert stats.wilcoxon(timing["導入前平均分鐘"], timing["導入後平均分鐘"]).pvalue < 0.05
 
 
+def test_lesson2_per_officer_versus_per_document_saving(timing: pd.DataFrame) -> None:
+    """Section 4: the calculator's mean difference counts each officer once (≈ 8.2); weighted by documents ≈ 7.5."""
+    r = ex.paired_comparison(timing["導入前平均分鐘"], timing["導入後平均分鐘"], show=False)
+    w = ex.time_summary(timing, weighted=True, before=("導入前件數", "導入前平均分鐘"),
+                        after=("導入後件數", "導入後平均分鐘"), show=False)
+    per_doc = w["導入前平均分鐘"] - w["導入後平均分鐘"]
+    assert round(r["平均差"], 1) == 8.2 and round(per_doc, 1) == 7.5 and per_doc < r["平均差"]
+    assert r["信賴區間下限"] < per_doc < r["信賴區間上限"]   # the per-document saving lies in the reference range
+    assert timing["導入前件數"].min() == 35 and timing["導入前件數"].max() == 59   # "只辦 35 件的人和辦 59 件的人"
+
+
 def test_lesson2_small_sample_interval_uses_t() -> None:
     r = ex.paired_comparison(ex.SAMPLE_BEFORE, ex.SAMPLE_AFTER, show=False)
     assert (round(r["信賴區間下限"], 2), round(r["信賴區間上限"], 2)) == ex.q5._correct
