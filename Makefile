@@ -7,7 +7,7 @@ GOVAI := $(VENV)/bin/govai
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint lab lab-instructor release check-release clean
+.PHONY: install demo test lint lab lab-instructor hub release check-release clean
 
 install: $(STAMP)
 
@@ -42,6 +42,15 @@ lab: install
 # Instructors: the same JupyterLab with nbgrader's Create Assignment and Formgrader panels.
 lab-instructor: install
 	$(GOVAI) lab --instructor
+
+# A pilot class on this machine: JupyterHub (PyPI), configurable-http-proxy (npm, in .node/),
+# local accounts and PostgreSQL (docs/hub.md). ROSTER=學員名冊.csv INSTRUCTOR=teacher PORT=8000.
+ROSTER ?=
+INSTRUCTOR ?= teacher
+PORT ?= 8000
+hub: install
+	$(GOVAI) hub setup --instructor $(INSTRUCTOR) --port $(PORT) $(if $(ROSTER),--roster $(ROSTER))
+	$(GOVAI) hub start
 
 release: install
 	$(GOVAI) release
