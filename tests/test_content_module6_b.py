@@ -144,3 +144,23 @@ def test_lesson1_model_hash_is_reproducible_and_seed_sensitive() -> None:
     assert model_hash(0) == model_hash(0) != model_hash(1)
     ref = (DATA / "reference_text_length.csv").read_bytes()
     assert ref.endswith(b"\n") and chr(ref[-2]).isdigit()                   # 清單示範改掉的是最後一筆數字
+
+
+def test_lesson1_worked_example_week8_bins(log: pd.DataFrame) -> None:
+    ref = pd.read_csv(DATA / "reference_text_length.csv")["text_length"]
+    q = np.quantile(ref, np.arange(0.1, 1.0, 0.1))
+    edges = [-np.inf] + list(q) + [np.inf]
+
+    def prop(v: pd.Series) -> np.ndarray:
+        return np.histogram(v, bins=edges)[0] / len(v)
+
+    r, a = prop(ref), prop(log.loc[log["week"] == 8, "text_length"])
+    assert r.min() >= 0.08 and r.max() <= 0.12                        # 「下表 8%～12%」
+    assert (q[0], q[-1]) == (24, 55)                                   # 未滿 24 字、55 字以上
+    terms = (np.clip(a, 1e-4, None) - np.clip(r, 1e-4, None)) * np.log(np.clip(a, 1e-4, None) / np.clip(r, 1e-4, None))
+    assert (terms >= 0).all()
+    assert (round(r[0], 3), round(a[0], 3), round(terms[0], 2)) == (0.099, 0.01, 0.20)
+    assert (round(r[-1], 3), round(a[-1], 2), round(terms[-1], 2)) == (0.105, 0.32, 0.24)
+    assert terms[0] + terms[-1] > terms.sum() / 2                      # 兩端超過 PSI 的一半
+    assert math.isclose(terms.sum(), _weekly_psi(log, ref)[8])
+    assert terms[3:8].max() < 0.02                                     # 中間幾箱貢獻接近 0
