@@ -127,6 +127,13 @@ def test_lesson3_skewed_differences() -> None:
     assert (s["變快人數"], s["變慢人數"], s["相同人數"]) == (8, 2, 0) == (*ex.q9._correct[:2], 0)
     assert s["p 值"] >= 0.05 and ex.q9._correct[2] is False
     assert statistics.mean(d) == pytest.approx(7.55)            # claim D's number, which is not every officer's
+    assert sum(x < statistics.mean(d) for x in d) == 8          # "平均 7.55 比 10 人中 8 人的差值都大"
+    assert sorted(d)[:2] == [-1, -0.5] and sorted(d)[-2:] == [32, 36]
+    # the table "同一份資料、三種設定": t ≈ 0.12, signed-rank ≈ 0.02 (misused), sign ≈ 0.11
+    p = {m: ex.paired_comparison(ex.SKEWED_BEFORE, ex.SKEWED_AFTER, method=m, show=False)["p 值"]
+         for m in ("成對 t 檢定", "符號等級檢定", "符號檢定")}
+    assert round(p["成對 t 檢定"], 2) == 0.12 and round(p["符號等級檢定"], 2) == 0.02 and round(p["符號檢定"], 2) == 0.11
+    assert p["符號等級檢定"] < 0.05 <= min(p["成對 t 檢定"], p["符號檢定"])
 
 
 def test_methods_and_aliases() -> None:
