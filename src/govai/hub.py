@@ -669,7 +669,10 @@ def singleuser(extra: list[str]) -> int:
         raise HubError("GOVAI_HUB_STATE not set (the hub's spawner sets it)")
     settings = load_settings(Path(state))
     instructor = os.environ.get("GOVAI_HUB_ROLE") == "instructor"
-    home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    try:
+        home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except KeyError:        # a uid given by the spawner only (Kubernetes pods): $HOME
+        home = Path.home()
     env = prepare_user(home, settings, instructor)
     os.chdir(home)
     argv = [_venv_bin("jupyterhub-singleuser"), *extra]
