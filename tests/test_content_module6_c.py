@@ -158,6 +158,10 @@ def test_lesson4_time_study() -> None:
     assert "41.0" in ex.q13._sentences["2"]
     fewest = s.loc[s["件數"].idxmin()]
     assert fewest["承辦人"] == "T4" and per[s["件數"].idxmin()] == per.max()    # "件數少的人每件特別久"
+    two = s.set_index("承辦人").loc[["T1", "T2"]]                                # worked example on T1 and T2
+    assert list(two["件數"]) == [40, 10] and list(two["作業分鐘合計"]) == [1200, 450]
+    assert (1200 / 40, 450 / 10) == (30, 45) and (30 + 45) / 2 == 37.5
+    assert two["作業分鐘合計"].sum() / two["件數"].sum() == 33 and 37.5 - 33 == 4.5
 
 
 # -- graded master data (new cases) -------------------------------------------------------------
