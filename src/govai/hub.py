@@ -621,7 +621,6 @@ def prepare_user(home: Path, settings: dict[str, Any], instructor: bool) -> dict
     """The user's JupyterLab profile in ``~/.govai-lab``, progress in ``~/.govai``; returns the environment."""
     from govai import lab
 
-    os.umask(0o077)
     home.chmod(0o700)
     state = user_state(home)
     lab.prepare_state(state, instructor)
@@ -668,6 +667,7 @@ def singleuser(extra: list[str]) -> int:
     if not state:
         raise HubError("GOVAI_HUB_STATE not set (the hub's spawner sets it)")
     settings = load_settings(Path(state))
+    os.umask(0o077)     # whatever the user's server writes is theirs alone
     instructor = os.environ.get("GOVAI_HUB_ROLE") == "instructor"
     try:
         home = Path(pwd.getpwuid(os.getuid()).pw_dir)
