@@ -1046,19 +1046,7 @@ def _check_suites() -> None:
                         raise SystemExit(f"{nbg['grade_id']}: {kind} mutation equals the solution: {m['why']}")
 
 
-def _mark_wrong_answers() -> None:
-    """Each solution cell carries its item's first wrong answer (the demo's weak learner; tests/test_assignments)."""
-    last = None
-    for c in cells:
-        nbg = c.metadata.get("nbgrader", {})
-        if nbg.get("solution"):
-            last = c
-        elif nbg.get("grade") and last is not None:
-            last.metadata["govai"] = {"wrong_answer": c.metadata["govai"]["mutations"]["wrong"][0]["source"]}
-
-
 if __name__ == "__main__":
     _check_suites()
-    _mark_wrong_answers()
     write(notebook(cells, "模組 3 能開發：評分作業"), OUT)
     print("wrote", OUT)
