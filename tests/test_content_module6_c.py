@@ -48,6 +48,12 @@ def test_lesson1_adoption_slider_claims() -> None:
     drafting = 0.8 * 18 + 0.2 * 33
     assert ex.STEPS_BEFORE["草擬回文"] - drafting > 0
     assert ex.STEPS_BEFORE["草擬回文"] - 33 < 0      # at 0% adoption it is slower
+    before = ex.STEPS_BEFORE["草擬回文"]
+    adopted = ex.STEPS_AFTER["草擬回文"] + ex.STEPS_AFTER["核對 AI 草稿"]
+    assert (before, adopted, before - adopted) == (25, 18, 7)                  # "省 7 分鐘"
+    assert round(drafting, 1) == 21.0 and round(before - drafting, 1) == 4.0   # 80%: saves 4.0
+    assert abs(8 / 15 - 0.53) < 0.005 and (before - 33) + 15 * (8 / 15) == 0   # break-even 8 ÷ 15
+    assert round(before - (0.5 * 18 + 0.5 * 33), 1) == -0.5                     # 50%: 0.5 min slower
 
 
 def test_lesson1_twenty_officers_error_rate_and_weighted_saving(timing: pd.DataFrame) -> None:
