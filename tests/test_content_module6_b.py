@@ -164,3 +164,20 @@ def test_lesson1_worked_example_week8_bins(log: pd.DataFrame) -> None:
     assert terms[0] + terms[-1] > terms.sum() / 2                      # 兩端超過 PSI 的一半
     assert math.isclose(terms.sum(), _weekly_psi(log, ref)[8])
     assert terms[3:8].max() < 0.02                                     # 中間幾箱貢獻接近 0
+
+
+def test_lesson2_worked_examples_p95_error_budget_little(log: pd.DataFrame) -> None:
+    first20 = np.sort(log["latency_ms"].head(20).to_numpy())
+    assert math.ceil(0.95 * 20) == 19
+    assert float(np.percentile(first20, 95, method="inverted_cdf")) == first20[18]
+    assert float(np.percentile(first20, 95)) > first20[18]                  # 線性內插稍大
+    by = {v: g["latency_ms"] for v, g in log.groupby("model_version")}
+    assert len(by["v1.2.0"]) == 1800 and int((by["v1.2.0"] > 300).sum()) == 0
+    slow = int((by["v1.3.0"] > 300).sum())
+    assert len(by["v1.3.0"]) == 600 and slow == 49 and round(slow / 600, 3) == 0.082
+    assert 0.05 * 600 == 30 and round(slow / 30, 2) == 1.63                # 用掉約 163%
+    assert round(float(np.percentile(by["v1.3.0"], 95)), 1) == 333.6
+    assert round(by["v1.2.0"].mean() / 1000 * 20) == 2 and round(by["v1.3.0"].mean() / 1000 * 20) == 4   # Little 定律
+    assert round(by["v1.2.0"].mean(), -1) == 100 and round(by["v1.3.0"].mean(), -1) == 200
+    weekly = {int(w): round(float(np.percentile(g["latency_ms"], 95)), 1) for w, g in log.groupby("week")}
+    assert [weekly[w] for w in (10, 11, 12)] == [315.2, 336.5, 339.5] and max(weekly[w] for w in range(1, 10)) <= 300
