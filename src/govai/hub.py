@@ -667,8 +667,9 @@ def singleuser(extra: list[str]) -> int:
     if not state:
         raise HubError("GOVAI_HUB_STATE not set (the hub's spawner sets it)")
     settings = load_settings(Path(state))
-    os.umask(0o077)     # whatever the user's server writes is theirs alone
     instructor = os.environ.get("GOVAI_HUB_ROLE") == "instructor"
+    # What a learner's server writes is theirs alone; instructors share the course with their group.
+    os.umask(0o007 if instructor else 0o077)
     try:
         home = Path(pwd.getpwuid(os.getuid()).pw_dir)
     except KeyError:        # a uid given by the spawner only (Kubernetes pods): $HOME
