@@ -204,3 +204,14 @@ def test_lesson_02_longer_context_reproduces_training_sentences() -> None:
     assert verbatim[4] == 2 and verbatim[3] >= 1 and verbatim[0] == verbatim[1] == verbatim[2] == 0
     assert "3 個種子中有 2 句是原句" in _text(LESSONS / "02_how_genai_writes.ipynb")
     assert 3.5 * 1024 < (REPO / "data" / "module1" / "corpus.txt").stat().st_size < 4.5 * 1024   # 「約 4 KB」
+
+
+def test_risk_source_self_check_accepts_the_frameworks_full_names() -> None:
+    """Lesson 3's table gives the framework's own names in brackets; the graded item 3 accepts them too."""
+    full = {k: {"部署與人機互動": "部署、操作及人機互動", "社會結構衝擊": "社會結構與環境衝擊"}.get(v, v)
+            for k, v in ex.q11._expected.items()}
+    ex.q11._check(full)
+    assert "框架原文：部署、操作及人機互動" in _text(LESSONS / "03_risks_and_ethics.ipynb")
+    assert '"部署、操作及人機互動"' in _master_cell("q3_risk_sources_test")
+    with pytest.raises(AssertionError):
+        ex.q11._check({**full, next(iter(full)): "部署、操作及人機互動"})   # a wrong source is still wrong

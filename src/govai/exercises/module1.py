@@ -19,6 +19,8 @@ SEVEN_PRINCIPLES = (
 )
 # 數位發展部 AI 風險分類框架草案的三種風險來源
 RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
+# 框架草案原文的名稱 → 課程簡稱
+RISK_SOURCE_ALIASES = {"部署、操作及人機互動": "部署與人機互動", "社會結構與環境衝擊": "社會結構衝擊"}
 
 
 def _starter_dict(value: Any) -> bool:
@@ -426,9 +428,12 @@ class RiskSourceFor(Problem):
         missing = [k for k in self._expected if k not in answer]
         if missing:
             raise Mismatch(f"還缺少這些事件：{'、'.join(missing)}。")
-        if not all(type(answer[k]) is str and answer[k] in RISK_SOURCES for k in self._expected):
+        # 框架草案的完整名稱（課程表格括號裡的「框架原文」）也算對，與評分作業第 3 題一致。
+        got = {k: RISK_SOURCE_ALIASES.get(v, v) if type(v) is str else v
+               for k, v in dict.items(answer) if k in self._expected}
+        if not all(type(got[k]) is str and got[k] in RISK_SOURCES for k in self._expected):
             raise Mismatch("請用三種風險來源的名稱字串。")
-        wrong = [k for k, v in self._expected.items() if not str.__eq__(answer[k], v)]
+        wrong = [k for k, v in self._expected.items() if not str.__eq__(got[k], v)]
         if wrong:
             raise Mismatch(f"有 {len(wrong)} 個事件的風險來源不對。")
 
