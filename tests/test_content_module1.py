@@ -215,3 +215,13 @@ def test_risk_source_self_check_accepts_the_frameworks_full_names() -> None:
     assert '"部署、操作及人機互動"' in _master_cell("q3_risk_sources_test")
     with pytest.raises(AssertionError):
         ex.q11._check({**full, next(iter(full)): "部署、操作及人機互動"})   # a wrong source is still wrong
+
+
+def test_value_self_checks_accept_other_valid_forms() -> None:
+    """A list where the lesson says 集合, a tuple path, a lower-case option code: right answers, not errors."""
+    ex.q8._check(sorted(ex.q8._correct))
+    ex.q5._check(tuple(ex.q5._correct))
+    ex.q13._check(" b")
+    for problem, wrong in ((ex.q8, sorted(ex.q8._wrong)), (ex.q5, tuple(ex.q5._wrong)), (ex.q13, "a")):
+        with pytest.raises(AssertionError):
+            problem._check(wrong)

@@ -193,7 +193,8 @@ class RoutePath(Problem):
         return list(catalog.default().route("C").modules)
 
     def _check(self, path: Any) -> None:
-        expect_type(path, list, "route_c_path")
+        expect_type(path, (list, tuple), "route_c_path")
+        path = list(path)
         if not all(type(m) is int for m in path):
             raise Mismatch("串列裡每一項都要是整數（模組編號），例如 1。")
         expected = self._expected()
@@ -310,9 +311,10 @@ class VerifyGenerated(Problem):
     _wrong = {1}
 
     def _check(self, claims: Any) -> None:
-        expect_type(claims, set, "false_claims")
+        expect_type(claims, (set, frozenset, list, tuple), "false_claims")   # [1, 2] 寫成串列也可以
         if not all(type(c) is int and 1 <= c <= len(self.sentences) for c in claims):
             raise Mismatch(f"集合裡放句子編號（1 到 {len(self.sentences)} 的整數）。")
+        claims = set(claims)
         extra = claims - self._correct
         missing = self._correct - claims
         if extra:
@@ -505,9 +507,10 @@ class WhoDecidesHighRisk(Problem):
 
     def _check(self, decider: Any) -> None:
         expect_type(decider, str, "decider")
-        if str.__eq__(decider.strip(), "A"):
+        decider = str.upper(str.strip(decider))   # "b" 與 " B" 也算寫對代號
+        if str.__eq__(decider, "A"):
             raise Mismatch("數位發展部推動風險分類框架（第 16 條），但不單獨認定個別的高風險應用。")
-        if not str.__eq__(decider.strip(), "B"):
+        if not str.__eq__(decider, "B"):
             raise Mismatch("再看一次第 5 條第 2 項：由誰認定？要先和誰會商？")
 
 
