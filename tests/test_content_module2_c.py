@@ -219,3 +219,9 @@ def test_c01_name_mask_accepts_look_alike_circles() -> None:
     ex.q3._check({"張美玲": "張〇玲", "李四": "李○", "歐陽小明": "歐◯◯明"})
     with pytest.raises(AssertionError):
         ex.q3._check({"張美玲": "張O玲", "李四": "李○", "歐陽小明": "歐○○明"})
+
+
+def test_c02_slowest_section_ignores_surrounding_spaces() -> None:
+    ex.q7._check(" 建築管理科 ")
+    with pytest.raises(AssertionError):
+        ex.q7._check("清潔科 ")

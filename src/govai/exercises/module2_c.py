@@ -332,6 +332,7 @@ class SlowestSection(Problem):
 
     def _check(self, slowest: Any) -> None:
         expect_type(slowest, str, "slowest")
+        slowest = str.strip(slowest)   # 多打的空白不算錯
         if str.__eq__(slowest, "清潔科"):
             raise Mismatch("這是用平均數得到的答案：清潔科有兩件極端久的案件把平均拉高了，改看中位數。")
         if not str.__eq__(slowest, self._correct):
