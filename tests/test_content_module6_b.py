@@ -181,3 +181,32 @@ def test_lesson2_worked_examples_p95_error_budget_little(log: pd.DataFrame) -> N
     assert round(by["v1.2.0"].mean(), -1) == 100 and round(by["v1.3.0"].mean(), -1) == 200
     weekly = {int(w): round(float(np.percentile(g["latency_ms"], 95)), 1) for w, g in log.groupby("week")}
     assert [weekly[w] for w in (10, 11, 12)] == [315.2, 336.5, 339.5] and max(weekly[w] for w in range(1, 10)) <= 300
+
+
+def test_lesson3_worked_example_gate_by_hand() -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    data = pd.read_csv(DATA / "urgent_training.csv")
+    X = pd.get_dummies(data[["channel", "text_length", "keywords", "repeat_caller"]], columns=["channel"]).astype(float)
+    y, train = data["urgent"], data["case_id"] <= "T01800"
+
+    def run(model, features):
+        model.fit(X.loc[train, features], y[train])
+        ok = pd.Series(model.predict(X.loc[~train, features]) == y[~train].to_numpy(), index=data.index[~train])
+        groups = ok.groupby(data.loc[~train, "channel"]).agg(["sum", "count"])
+        return float(ok.mean()), {g: (int(r["sum"]), int(r["count"])) for g, r in groups.iterrows()}
+
+    def lb(c: int, n: int) -> float:
+        p = c / n
+        return p - 1.96 * math.sqrt(p * (1 - p) / n)
+
+    acc1, g1 = run(LogisticRegression(), ["keywords"])
+    acc3, g3 = run(DecisionTreeClassifier(max_depth=5, random_state=0), list(X.columns))
+    assert round(acc1, 4) == 0.7617 and round(acc1 - 0.01, 4) == 0.7517 and round(acc3, 4) == 0.8050
+    assert g3 == {"臨櫃": (76, 83), "網站": (251, 323), "電話": (156, 194)}
+    assert round(76 / 83, 4) == 0.9157 and round(math.sqrt(76 / 83 * 7 / 83 / 83), 4) == 0.0305
+    assert (round(lb(76, 83), 3), round(lb(251, 323), 3), round(lb(156, 194), 3)) == (0.856, 0.732, 0.748)
+    assert g1["臨櫃"] == (49, 83) and round(49 / 83, 3) == 0.590 and round(lb(49, 83), 3) == 0.485
+    assert round(0.75 - 1.96 * math.sqrt(0.75 * 0.25 / 83), 2) == 0.66
+    assert int((~train).sum()) == 600
