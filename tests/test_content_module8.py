@@ -204,6 +204,18 @@ def test_lesson2_dates_captions_rows_and_notices() -> None:
     with open(REPO / "data" / "module8" / "notices.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 10 and sum(bool(ex.row_problems(r)) for r in rows) == 6  # README's claim
+    bad = {r["編號"]: ex.row_problems(r) for r in rows if ex.row_problems(r)}
+    assert any("一則通知只說一件事" in "".join(v) for v in bad.values())            # README: 核定的列又要求補件
+    for r in rows:
+        if ex.row_problems(r):
+            continue
+        text = ex.notice_text(r)
+        assert ("已核定" in text) != ("補交" in text)          # one notice says one thing
+        assert "2026" not in text and "電話" in text            # 民國 date, contact
+        if r["審查結果"] == "待補件":
+            assert ex.roc_date(r["補件期限"]) in text
+    assert ex.roc_date("2026-12-20") == "115年12月20日"
+    assert {r["審查結果"] for r in ex.ROWS} == {"核定", "待補件"}
     fields = {"主旨": "x", "依據": "y"}
     assert [n for n in re.findall(r"\{([^{}]+)\}", ex._TEMPLATE) if n not in fields] == ex.q3._correct
 

@@ -445,48 +445,81 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _row_problems(row: Mapping[str, str]) -> list[str]:
+    """The lesson's batch rules: one notice says one thing (核定 xor 待補件)."""
     problems = []
     if not row.get("姓名", "").strip():
         problems.append("姓名空白")
     if not _EMAIL.match(row.get("電子郵件", "")):
         problems.append("電子郵件格式不對")
-    if not row.get("核定金額", "").isdigit() or int(row["核定金額"]) <= 0:
-        problems.append("核定金額不是正整數")
-    try:
-        dt.date.fromisoformat(row.get("補件期限", ""))
-    except ValueError:
-        problems.append("補件期限不是 YYYY-MM-DD 日期")
+    result = row.get("審查結果", "").strip()
+    amount = row.get("核定金額", "").strip()
+    docs = row.get("待補文件", "").strip()
+    deadline = row.get("補件期限", "").strip()
+    if result == "核定":
+        if not amount.isdigit() or int(amount) <= 0:
+            problems.append("核定金額不是正整數")
+        if docs or deadline:
+            problems.append("核定的列又寫了待補文件或補件期限（一則通知只說一件事）")
+    elif result == "待補件":
+        if amount:
+            problems.append("尚未核定，卻寫了核定金額")
+        if not docs:
+            problems.append("待補件的列沒有寫待補文件")
+        try:
+            dt.date.fromisoformat(deadline)
+        except ValueError:
+            problems.append("補件期限不是 YYYY-MM-DD 的真實日期")
+    else:
+        problems.append("審查結果只能是「核定」或「待補件」")
     return problems
 
 
+_CONTACT = "有問題請洽某區公所社會課，電話（02）0000-1234。"
+
+
+def roc_date(iso: str) -> str:
+    """2026-12-20 → 115年12月20日 (公文程式條例第 6 條：國曆年月日，民國紀年)."""
+    d = dt.date.fromisoformat(iso)
+    return f"{d.year - 1911}年{d.month}月{d.day}日"
+
+
+def notice_text(row: Mapping[str, str]) -> str:
+    """The plain notice for one validated row: an approval OR a request for documents, never both."""
+    if row["審查結果"] == "核定":
+        return (f"{row['姓名']}君您好：您申請的{row['補助項目']}已核定，補助新臺幣{int(row['核定金額']):,}元，"
+                f"將撥入您指定的帳戶。{_CONTACT}")
+    return (f"{row['姓名']}君您好：您申請的{row['補助項目']}還缺「{row['待補文件']}」，"
+            f"請在{roc_date(row['補件期限'])}前補交；補齊後我們才會審核。{_CONTACT}")
+
+
+def _row(no: str, name: str, mail: str, item: str, result: str, amount: str, docs: str, deadline: str) -> dict[str, str]:
+    return {"編號": no, "姓名": name, "電子郵件": mail, "補助項目": item, "審查結果": result,
+            "核定金額": amount, "待補文件": docs, "補件期限": deadline}
+
+
 ROWS = (
-    {"編號": "N01", "姓名": "陳志明", "電子郵件": "chen@example.org", "補助項目": "租屋補助", "核定金額": "3600",
-     "補件期限": "2026-12-15"},
-    {"編號": "N02", "姓名": "", "電子郵件": "lin@example.org", "補助項目": "租屋補助", "核定金額": "3600",
-     "補件期限": "2026-12-15"},
-    {"編號": "N03", "姓名": "黃家豪", "電子郵件": "huang.example.org", "補助項目": "育兒津貼", "核定金額": "5000",
-     "補件期限": "2026-12-15"},
-    {"編號": "N04", "姓名": "張美玲", "電子郵件": "chang@example.org", "補助項目": "育兒津貼", "核定金額": "-5000",
-     "補件期限": "2026-12-15"},
-    {"編號": "N05", "姓名": "李冠宇", "電子郵件": "lee@example.org", "補助項目": "租屋補助", "核定金額": "3600",
-     "補件期限": "2026-02-30"},
+    _row("N01", "陳志明", "chen@example.org", "租屋補助", "核定", "3600", "", ""),
+    _row("N02", "", "lin@example.org", "租屋補助", "核定", "3600", "", ""),
+    _row("N03", "黃家豪", "huang@example.org", "育兒津貼", "核定", "5000", "戶口名簿影本", "2026-12-15"),
+    _row("N04", "張美玲", "chang@example.org", "育兒津貼", "待補件", "", "", "2026-12-15"),
+    _row("N05", "李冠宇", "lee@example.org", "租屋補助", "待補件", "", "租賃契約影本", "2026-02-30"),
 )
 
 
 class InvalidRows(Problem):
     id = "module8.invalid_rows"
     title = "批次通知寄送前的資料驗證"
-    objective = "能在以試算表批次產生個人化通知前，依規則找出資料有問題的列（姓名、電子郵件、金額、日期）。"
+    objective = "能在以試算表批次產生個人化通知前，依規則找出資料有問題的列（姓名、電子郵件、核定與補件不可並存、金額、日期）。"
     competencies = ("流程自動", "文書產製")
     domains = ("iii-genai-office/N2", "iii-llm-assistant/N1")
     _var = "invalid_rows"
     _hints = (
-        "四條規則：姓名不可空白；電子郵件要像 a@b.c；核定金額是正整數；補件期限是真實存在的日期。",
-        "2 月有 30 日嗎？",
+        "先看審查結果：核定的列只能有正整數金額，不可再寫待補文件或補件期限；待補件的列要寫缺什麼、期限是真實存在的日期。",
+        "核定又要補件的列，民眾會不知道到底通過沒有。2 月有 30 日嗎？",
     )
     _solution = "```python\ninvalid_rows = [\"N02\", \"N03\", \"N04\", \"N05\"]\n```"
     _correct = ["N02", "N03", "N04", "N05"]
-    _wrong = ["N02", "N03", "N04"]
+    _wrong = ["N02", "N04", "N05"]
 
     def _check(self, invalid_rows: Any) -> None:
         from govai.exercises.compare import check_labels
