@@ -210,3 +210,38 @@ def test_lesson3_worked_example_gate_by_hand() -> None:
     assert g1["臨櫃"] == (49, 83) and round(49 / 83, 3) == 0.590 and round(lb(49, 83), 3) == 0.485
     assert round(0.75 - 1.96 * math.sqrt(0.75 * 0.25 / 83), 2) == 0.66
     assert int((~train).sum()) == 600
+
+
+def test_lesson4_worked_examples_canary_and_robust_score() -> None:
+    from scipy.stats import binom
+
+    def wald(k: int, n: int) -> tuple[float, float, float]:
+        p = k / n
+        half = 1.96 * math.sqrt(p * (1 - p) / n)
+        return p - half, p + half, half
+
+    lo, hi, half = wald(6, 100)
+    assert (round(math.sqrt(0.06 * 0.94 / 100), 4), round(half, 4)) == (0.0237, 0.0465)
+    assert (round(lo, 3), round(hi, 3)) == (0.013, 0.107) and round(hi - lo, 2) == 0.09
+    assert lo <= 0.07 < hi                                                   # 繼續觀察
+    lo3, hi3, half3 = wald(14, 500)
+    assert (round(half3, 4), round(lo3, 3), round(hi3, 3)) == (0.0145, 0.013, 0.042) and hi3 <= 0.07
+    m = pd.read_csv(DATA / "service_metrics.csv")
+    er = m["errors_5xx"] / m["requests"]
+    med = er.median()
+    mad = (er - med).abs().median()
+    assert round(med, 4) == 0.0069 and round(mad, 4) == 0.0069
+    score = (er - med) / mad
+    row = m.set_index("window")
+    assert (row.loc["14:15", "requests"], row.loc["14:15", "errors_5xx"]) == (216, 33)
+    assert round(33 / 216, 3) == 0.153 and round(score[m["window"] == "14:15"].item()) == 21
+    assert (row.loc["00:35", "requests"], row.loc["00:35", "errors_5xx"]) == (59, 3)
+    s0035 = score[m["window"] == "00:35"].item()
+    assert round(3 / 59, 3) == 0.051 and round(s0035, 1) == 6.3 and 5 <= s0035 < 8
+    inc = score[m["window"].between("14:05", "14:25")]
+    assert (round(inc.min(), 1), round(inc.max(), 1)) == (13.9, 21.1)
+    assert round(59 * med, 1) == 0.4
+    tail = binom.sf(2, 59, med)
+    night = int((m["requests"] < 80).sum())
+    assert round(tail, 3) == 0.008 and 100 <= night < 200 and round(night * tail) == 1
+    assert round(0.6745 * 8, 1) == 5.4
