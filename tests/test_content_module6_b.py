@@ -225,7 +225,7 @@ def test_lesson4_worked_examples_canary_and_robust_score() -> None:
     assert (round(lo, 3), round(hi, 3)) == (0.013, 0.107) and round(hi - lo, 2) == 0.09
     assert lo <= 0.07 < hi                                                   # 繼續觀察
     lo3, hi3, half3 = wald(14, 500)
-    assert (round(half3, 4), round(lo3, 3), round(hi3, 3)) == (0.0145, 0.013, 0.042) and hi3 <= 0.07
+    assert (round(half3, 4), round(lo3, 3), round(hi3, 3)) == (0.0145, 0.014, 0.042) and hi3 <= 0.07
     m = pd.read_csv(DATA / "service_metrics.csv")
     er = m["errors_5xx"] / m["requests"]
     med = er.median()
