@@ -348,7 +348,7 @@ class SymmetryAssumption(Problem):
     competencies = ("流程自動",)
     domains = (*_EXPERIMENT, _STATS)
     _var = "method_for_skewed"
-    _hints = ("看差值的直方圖：大多數人集中在 0～2 分鐘，少數人在 30 分鐘以上，是對稱嗎？",
+    _hints = ("看差值的直方圖：大多數人集中在 −1～2 分鐘，少數人在 30 分鐘以上，是對稱嗎？",
               "符號檢定只看每個人「變快或變慢」，不需要差值對稱。")
     _solution = "```python\nmethod_for_skewed = \"符號檢定\"\n```"
     _correct = "符號檢定"
