@@ -99,9 +99,10 @@ def test_learner_and_instructor_profiles(tmp_path: Path) -> None:
             assert (home / "govai-練習本" / "00_start_here.ipynb").exists()
         else:
             assert disabled == []
-            assert nbg["CourseDirectory"]["root"] == str(course)
+            # formgrader needs the course below the server root (the home): a link there
+            assert nbg["CourseDirectory"]["root"] == str(home / "govai-course")
             assert nbg["CourseDirectory"]["db_url"].startswith("postgresql+psycopg://")
-            assert (home / "課程 course").resolve() == course.resolve()
+            assert (home / "govai-course").resolve() == course.resolve()
     assert set(lab.INSTRUCTOR_LAB_PLUGINS) - {"@jupyter/nbgrader:menu"} <= set(
         json.loads((hub.user_state(homes["learner"]) / "settings" / "page_config.json").read_text())["disabledExtensions"])
 

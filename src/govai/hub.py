@@ -565,7 +565,46 @@ def feedback(state: Path, assignment: str) -> list[Path]:
     settings = load_settings(state)
     _as_instructor(settings, [_python(), "-m", "nbgrader", "generate_feedback", assignment, "--force"])
     _as_instructor(settings, [_python(), "-m", "nbgrader", "release_feedback", assignment])
+    record_grades(state)
     return write_learner_reports(state)
+
+
+def record_grades(state: Path) -> int:
+    """The gradebook's grades as one run per learner in the results database (roster unit and route).
+
+    Learner and cohort reports read the results database: this is how the class's graded work,
+    with each learner's unit, reaches the training officer's cohort report.
+    """
+    from datetime import UTC, datetime
+
+    from govai import readiness
+    from govai.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+
+    settings = load_settings(state)
+    gradebook = db_url(state, "gradebook")
+    database = ResultsDB(db_url(state, "results"))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    written = 0
+    try:
+        for learner in settings["learners"]:
+            evidence = readiness.evidence_from_gradebook(learner["user"], gradebook)
+            if not evidence:
+                continue
+            notebooks: dict[str, NotebookOutcome] = {}
+            for ev in evidence:
+                nb = notebooks.setdefault(ev.notebook, NotebookOutcome(
+                    notebook=ev.notebook, track=ev.notebook.split("/", 1)[0], status="ok"))
+                nb.items.append(ItemRow(exercise=ev.exercise, grade_id=ev.grade_id, points=ev.points,
+                                        max_points=ev.max_points, passed=ev.points >= ev.max_points,
+                                        competencies=list(ev.competencies), domains=list(ev.domains)))
+            database.write_run(RunRecord(
+                run_id=f"hub-{learner['user']}-{secrets.token_hex(4)}", learner=learner["user"],
+                route=learner.get("route") or "C", started_at=now, finished_at=now,
+                unit=learner.get("unit") or None, notebooks=list(notebooks.values())))
+            written += 1
+    finally:
+        database.close()
+    return written
 
 
 def write_learner_reports(state: Path) -> list[Path]:
@@ -583,7 +622,6 @@ def write_learner_reports(state: Path) -> list[Path]:
         out = Path(entry.pw_dir) / "govai-報告"
         tmp = Path(settings["state"]) / "hub" / "reports" / user
         path = report.write_learner_report(user, tmp, db=db_url(state, "results"),
-                                           gradebook=db_url(state, "gradebook"),
                                            route=learner.get("route") or None,
                                            display_name=learner.get("name") or user)
         out.mkdir(exist_ok=True)
@@ -597,7 +635,7 @@ def write_learner_reports(state: Path) -> list[Path]:
 
 
 def _write_results_learners(state: Path, settings: dict[str, Any]) -> None:
-    """Roster names, units and routes into the results database (cohort report by unit), when it runs."""
+    """A copy of the roster (names, units, routes) for the training officer: root only."""
     path = Path(state) / "secrets" / "roster.json"
     path.write_text(json.dumps(settings["learners"], ensure_ascii=False, indent=2), encoding="utf-8")
     path.chmod(0o600)
@@ -643,11 +681,12 @@ def prepare_user(home: Path, settings: dict[str, Any], instructor: bool) -> dict
                                 "Exchange": {"root": settings["exchange"], "path_includes_course": False}}
     if instructor:
         course = Path(settings["course"])
-        nbgrader["CourseDirectory"]["root"] = str(course)
-        nbgrader["CourseDirectory"]["db_url"] = (course / "gradebook_url").read_text().strip()
-        link = home / "課程 course"
-        if not link.exists():
+        # Formgrader works only on a course below the server's root (the home): through a link.
+        link = home / "govai-course"
+        if not link.is_symlink():
             link.symlink_to(course)
+        nbgrader["CourseDirectory"]["root"] = str(link)
+        nbgrader["CourseDirectory"]["db_url"] = (course / "gradebook_url").read_text().strip()
     lab._write_json(state / "config" / "nbgrader_config.json", nbgrader)
     progress = home / ".govai"
     progress.mkdir(mode=0o700, exist_ok=True)

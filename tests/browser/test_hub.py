@@ -12,7 +12,7 @@ and results) and JupyterHub with configurable-http-proxy on loopback. Then, in C
 3. learner 1 fetches the feedback in the Assignments tab and sees the score, and opens the
    readiness report written into their home;
 4. learner 2 can read none of learner 1's files, submissions or progress (file system and hub);
-5. the instructor gets formgrader on the hub's course;
+5. the instructor gets formgrader on the hub's course; the cohort report covers the class;
 6. the hub stops and every process it started is gone.
 
 Needs root (accounts, PAM), Debian's PostgreSQL and Chromium, and .node/'s configurable-http-proxy
@@ -382,6 +382,16 @@ def test_instructor_has_formgrader_on_the_course(hub: Hub, playwright_chromium) 
         row = frame.locator("tbody tr", has_text=ASSIGNMENT)
         expect(row).to_have_count(1, timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "browser" / "hub-04-formgrader.png"))
+
+
+def test_cohort_report_covers_the_class(hub: Hub) -> None:
+    t0 = time.monotonic()
+    path = hubmod.cohort(hub.state)
+    hub.timings["cohort_report_s"] = round(time.monotonic() - t0, 1)
+    assert path.exists()
+    text = "".join(f.read_text(encoding="utf-8", errors="replace") for f in path.parent.glob("*.csv")) + \
+        path.read_text(encoding="utf-8")
+    assert hub.learners[0] in text or "人事室" in text, "the cohort report does not cover the graded learner"
 
 
 def test_hub_stops_and_leaves_no_process(hub: Hub) -> None:
