@@ -54,6 +54,9 @@ def test_lesson1_adoption_slider_claims() -> None:
     assert round(drafting, 1) == 21.0 and round(before - drafting, 1) == 4.0   # 80%: saves 4.0
     assert abs(8 / 15 - 0.53) < 0.005 and (before - 33) + 15 * (8 / 15) == 0   # break-even 8 ÷ 15
     assert round(before - (0.5 * 18 + 0.5 * 33), 1) == -0.5                     # 50%: 0.5 min slower
+    assert "<b>4.0</b>" in ex.adoption_html(0.8) and "21.0" in ex.adoption_html(0.8)   # the slider tool agrees
+    assert "<b>-0.5</b>" in ex.adoption_html(0.5) and "反而更慢" in ex.adoption_html(0.5)
+    assert "有節省" in ex.adoption_html(0.55)
 
 
 def test_lesson1_twenty_officers_error_rate_and_weighted_saving(timing: pd.DataFrame) -> None:
@@ -103,6 +106,12 @@ def test_lesson2_per_officer_versus_per_document_saving(timing: pd.DataFrame) ->
     assert round(r["平均差"], 1) == 8.2 and round(per_doc, 1) == 7.5 and per_doc < r["平均差"]
     assert r["信賴區間下限"] < per_doc < r["信賴區間上限"]   # the per-document saving lies in the reference range
     assert timing["導入前件數"].min() == 35 and timing["導入前件數"].max() == 59   # "只辦 35 件的人和辦 59 件的人"
+
+
+def test_lesson2_ci_slider_matches_the_calculator(timing: pd.DataFrame) -> None:
+    d = list(timing["導入前平均分鐘"] - timing["導入後平均分鐘"])
+    html = ex.ci_html(20, statistics.mean(d), statistics.stdev(d))
+    assert "4.4 ～ 11.9" in html                                   # n = 20 gives the calculator's interval
 
 
 def test_lesson2_small_sample_interval_uses_t() -> None:

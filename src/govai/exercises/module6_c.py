@@ -539,3 +539,45 @@ q12 = ElapsedNotWorkload()
 q13 = ReportFix()
 q14 = RoutingRates()
 q15 = AnnualRange()
+
+
+# -- lesson sliders (provided tools: the learner moves the slider and reads the result) -----------
+
+
+def adoption_html(rate: float) -> str:
+    """Lesson 1: drafting + checking minutes per case when only ``rate`` of the AI drafts can be adopted.
+
+    Adopted: 草擬 10 + 核對 8 minutes; not adopted: 核對 8 + 重寫 25 minutes (the lesson's table).
+    """
+    adopted = STEPS_AFTER["草擬回文"] + STEPS_AFTER["核對 AI 草稿"]
+    rejected = STEPS_AFTER["核對 AI 草稿"] + STEPS_BEFORE["草擬回文"]
+    drafting = rate * adopted + (1 - rate) * rejected
+    before = STEPS_BEFORE["草擬回文"]
+    saved = before - drafting
+    note = "✅ 有節省" if saved > 0 else "⚠️ 反而更慢"
+    return (f"<p>草稿採用率 {rate:.0%}：草擬＋核對平均 {drafting:.1f} 分鐘，"
+            f"比導入前 {before} 分鐘節省 <b>{saved:.1f}</b> 分鐘　{note}</p>")
+
+
+def adoption_explorer() -> None:
+    from govai.exercises.widgets import Explorer
+
+    Explorer("草稿採用率", adoption_html, minimum=0, maximum=1, step=0.05, value=0.8).show()
+
+
+def ci_html(n: float, mean: float, sd: float) -> str:
+    """Lesson 2: the 95% t interval of a mean difference for ``n`` officers with the same mean and SD."""
+    from scipy import stats
+
+    n = int(n)
+    crit = float(stats.t.ppf(0.975, n - 1))
+    half = crit * sd / math.sqrt(n)
+    return f"<p>試辦 {n} 人：95% 信賴區間約 <b>{mean - half:.1f} ～ {mean + half:.1f}</b> 分鐘（t 臨界值 {crit:.3f}）</p>"
+
+
+def ci_explorer(differences: Sequence[float]) -> None:
+    from govai.exercises.widgets import Explorer
+
+    d = _floats(differences)
+    m, s = statistics.mean(d), statistics.stdev(d)
+    Explorer("試辦人數", lambda n: ci_html(n, m, s), minimum=5, maximum=100, step=5, value=20).show()
