@@ -19,8 +19,8 @@ SEVEN_PRINCIPLES = (
 )
 # 數位發展部 AI 風險分類框架草案的三種風險來源
 RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
-# 框架草案原文的名稱 → 課程簡稱
-RISK_SOURCE_ALIASES = {"部署、操作及人機互動": "部署與人機互動", "社會結構與環境衝擊": "社會結構衝擊"}
+# 框架草案原文的名稱（後兩種來源）→ 課程簡稱
+RISK_SOURCE_ALIASES = dict(zip(("部署、操作及人機互動", "社會結構與環境衝擊"), RISK_SOURCES[1:], strict=True))
 
 
 def _starter_dict(value: Any) -> bool:
