@@ -56,6 +56,7 @@ def test_jupyterhub_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     exec(compile(hub.HUB_CONFIG.read_text(encoding="utf-8"), str(hub.HUB_CONFIG), "exec"), {"get_config": lambda: c})
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"teacher", "a1"}
+    assert c.PAMAuthenticator.allowed_groups == {hub.LEARNER_GROUP, hub.INSTRUCTOR_GROUP}
     assert c.Authenticator.admin_users == set(), "no admin may open another user's server"
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8123"
     assert c.Spawner.cmd == ["/usr/bin/python3", "-m", "govai.hub", "singleuser"]

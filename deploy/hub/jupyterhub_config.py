@@ -32,6 +32,9 @@ c.JupyterHub.cleanup_proxy = True
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False   # no login session bookkeeping (containers have no logind)
 c.Authenticator.allowed_users = instructors | learners
+# Members of the class's Unix groups may log in too: learners added by `govai hub add-learners`
+# while the hub runs can log in at once (as learners: the instructor list is read at start).
+c.PAMAuthenticator.allowed_groups = {"govai-learners", "govai-instructors"}
 c.Authenticator.admin_users = set()        # nobody may open another user's server
 c.JupyterHub.load_groups = {"instructors": {"users": sorted(instructors)},
                             "learners": {"users": sorted(learners)}}

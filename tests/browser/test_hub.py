@@ -184,7 +184,7 @@ def hub():
             log = state / "hub" / "jupyterhub.log"
             if log.exists():
                 shutil.copy(log, ARTIFACTS / "hub-jupyterhub.log")
-        for user in [*[f"{prefix}l1", f"{prefix}l2"], instructor]:
+        for user in [f"{prefix}l1", f"{prefix}l2", f"{prefix}l3", instructor]:
             hubmod.remove_account(user)
         shutil.rmtree(base, ignore_errors=True)
 
@@ -392,6 +392,22 @@ def test_cohort_report_covers_the_class(hub: Hub) -> None:
     text = "".join(f.read_text(encoding="utf-8", errors="replace") for f in path.parent.glob("*.csv")) + \
         path.read_text(encoding="utf-8")
     assert hub.learners[0] in text or "人事室" in text, "the cohort report does not cover the graded learner"
+
+
+def test_learner_added_while_running_can_log_in(hub: Hub) -> None:
+    import requests
+
+    roster = hub.base / "新學員.csv"
+    roster.write_text("id,name,unit,route\nL3,測試學員丙,秘書室,A\n", encoding="utf-8")
+    new = hubmod.add_learners(hub.state, hubmod.read_roster(roster, hub.learners[0].rsplit("-", 1)[0] + "-"))
+    (user, password), = new.items()
+    hub.learners.append(user)
+    s = requests.Session()
+    s.get(f"{hub.url}/hub/login", timeout=30)
+    r = s.post(f"{hub.url}/hub/login?next=", allow_redirects=False, timeout=60,
+               data={"username": user, "password": password, "_xsrf": s.cookies.get("_xsrf", "")})
+    assert r.status_code == 302 and "/hub/login" not in r.headers.get("Location", ""), \
+        f"a learner added while the hub runs cannot log in: {r.status_code}"
 
 
 def test_hub_stops_and_leaves_no_process(hub: Hub) -> None:
