@@ -388,6 +388,11 @@ def test_lesson4_injection_rates_as_stated(lesson4: dict) -> None:
     kinds = list(lesson4["tests_set"]["類型"])
     leaked_c = {k for k, r in zip(kinds, lesson4["results"]["C"], strict=True) if r["leaked"]}
     assert leaked_c == {"直接注入"}                                   # C leaks only direct ones
+    kinds_count = lesson4["tests_set"]["類型"].value_counts().to_dict()
+    assert kinds_count == {"正常": 10, "直接注入": 8, "間接注入": 8}
+    assert sum(r["leaked"] for r in lesson4["results"]["C"]) == 8 and round(8 / 26, 3) == 0.308
+    _says(L4, "攻擊句 16 句（直接注入 8、間接注入 8），正常問題 10 題", "0 ÷ 16 = 0.000", "8 ÷ 16 = 0.500",
+          "這 8 句全是直接注入", "0 ÷ 10 = 0.000", "8 ÷ 26 ≈ 0.308")
     assert len(lesson4["wrongly_blocked"]) == 2
     _says(L4, "16 句自編的注入測試句與 10 題正常問題", "洩漏率 1.000（16 句攻擊中 16 句讓系統提示外洩）",
           "B 降到 0.750", "C 是 0.500，剩下的全是直接注入", "D 擋下率 1.000、洩漏率 0.000、誤擋率 0.000",
