@@ -34,7 +34,23 @@ def test_reasons_use_the_guides_words() -> None:
 
 def test_no_results_yet_is_said_kindly(tmp_path: Path) -> None:
     html = dashboard.learning_path_html("new-learner", "C", ResultsDB(tmp_path / "e.sqlite"))
-    assert "還沒有你的評分紀錄" in html and "模組1 學AI" in html and "govai run" in html
+    # no terminal: the learner is pointed at the button that scores their work
+    assert "還沒有你的評分紀錄" in html and "模組1 學AI" in html and "評分我的作業" in html
+    assert "終端機執行" not in html
+
+
+@pytest.mark.slow
+def test_score_my_work_runs_the_learners_notebooks_and_shows_readiness(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The button's function: the learner's own release/ notebooks through the runner, readiness shown."""
+    import shutil
+
+    monkeypatch.setenv("GOVAI_RESULTS_DB", str(tmp_path / "results.sqlite"))
+    folder = tmp_path / "release"
+    shutil.copytree(REPO / "release" / "module1_literacy", folder / "module1_literacy")
+    html = dashboard.score_my_work("C", folder, learner="me-1")
+    assert "目前的認證準備度" in html and "還沒有你的評分紀錄" not in html
+    assert ResultsDB(tmp_path / "results.sqlite").latest_run("me-1") is not None
 
 
 @pytest.mark.slow

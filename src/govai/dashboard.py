@@ -10,6 +10,7 @@ that there are no results yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from govai import catalog as catalog_mod
@@ -105,9 +106,9 @@ def learning_path_html(learner: str, route: str, db: Any = None) -> str:
         parts.append(f"<li>{html.escape(s['level'])}｜{html.escape(s['name'])}：{s['status']}（{pct}）</li>")
     parts.append("</ol>")
     if rep is None:
-        parts.append("<p>目前還沒有你的評分紀錄，這很正常！完成第一份作業後，在終端機執行 "
-                     f"<code>govai run --learner {html.escape(learner)} --route {route}</code>，"
-                     "回到這裡重新執行即可看到進度與認證準備度。</p>")
+        parts.append("<p>目前還沒有你的評分紀錄，這很正常！完成第一份作業（<code>release/</code> 裡的評分筆記本）"
+                     "並存檔後，按下方的「評分我的作業」按鈕，就會以正式評分相同的方式執行並顯示進度與認證準備度，"
+                     "不需要終端機。</p>")
         return "".join(parts)
     parts.append("<h3>目前的認證準備度</h3><ul>")
     for c in readiness.targets(rep)[:5]:
@@ -143,3 +144,69 @@ def questionnaire(on_choose: Any = None) -> None:
     form = w.VBox([role, tasks, background, button, out])
     # Displayed here and not returned: a returned widget on a cell's last line would show twice.
     display(form)
+
+
+def show_progress(prefixes: tuple[str, ...] | None = None) -> None:
+    """Show the learner's own self-check progress per module (from ``govai.progress``), no terminal needed.
+
+    ``prefixes`` limits the table to exercise ids starting with one of them (``("module1.",)``).
+    Never raises: without any record yet it says so.
+    """
+    from govai import progress
+    from govai.exercises.core import display_markdown
+
+    rows = progress.summary(answered_only=True)
+    if prefixes:
+        rows = {k: v for k, v in rows.items() if k.startswith(tuple(prefixes))}
+    if not rows:
+        display_markdown("📊 目前還沒有自我檢核紀錄：在課程筆記本執行 `ex.qN.check()` 或互動題的「檢查答案」後，這裡會列出你的進度。")
+        return
+    per: dict[str, list[int]] = {}
+    for ex_id, p in rows.items():
+        module = ex_id.split(".", 1)[0]
+        c = per.setdefault(module, [0, 0, 0, 0])
+        c[0] += 1
+        c[1] += int(p.solved)
+        c[2] += p.hints
+        c[3] += int(p.solution_viewed)
+    lines = ["| 模組 | 做過的題目 | 已答對 | 看過的提示 | 看過參考解答 |", "|---|---|---|---|---|"]
+    for module in sorted(per):
+        n, ok, hints, seen = per[module]
+        lines.append(f"| {module} | {n} | {ok} | {hints} | {seen} |")
+    todo = sorted(k for k, v in rows.items() if not v.solved and v.attempts)
+    text = "📊 **你的自我檢核進度**（只記錄在你自己的電腦，`govai.progress`）\n\n" + "\n".join(lines)
+    if todo:
+        text += "\n\n還沒答對、可以再試的題目：" + "、".join(f"`{t}`" for t in todo[:12])
+    display_markdown(text)
+
+
+def score_my_work(route: str, folder: Path | None = None, learner: str | None = None) -> str:
+    """Run my graded notebooks (``release/`` by default) through the runner, record the results, and
+    return my learning path with readiness as HTML: the same engine as `govai run`, without a terminal."""
+    from govai import progress, run
+    from govai.paths import repo_root
+
+    who = learner or progress.current_learner()
+    run.run_learner(who, route, Path(folder) if folder else repo_root() / "release")
+    return learning_path_html(who, route)
+
+
+def score_button(route: str, folder: Path | None = None) -> Any:
+    """A button that runs :func:`score_my_work` and shows the result below it (for learners who do not code)."""
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    button = w.Button(description="評分我的作業", button_style="primary", tooltip="以正式評分相同的方式執行你的評分筆記本")
+    out = w.Output()
+
+    def on_click(_: Any) -> None:
+        out.clear_output()
+        with out:
+            display(HTML("<p>評分中，約需一到數分鐘……</p>"))
+        page = score_my_work(route, folder)
+        out.clear_output()
+        with out:
+            display(HTML(page))
+
+    button.on_click(on_click)
+    return w.VBox([button, out])

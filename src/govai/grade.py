@@ -180,7 +180,7 @@ class Grader:
 
         self.exit_code, outcomes = run_app(self.argv(), root=str(self.course))
         if self.exit_code and not outcomes:
-            raise GovaiError(f"評分失敗（結束代碼 {self.exit_code}）/ grading failed with exit code {self.exit_code}")
+            raise GovaiError(f"評分失敗（結束碼 {self.exit_code}）/ grading failed with exit code {self.exit_code}")
         return outcomes
 
 

@@ -70,8 +70,13 @@ class ExerciseProgress:
     solved: bool
 
 
-def summary(learner: str | None = None, path: Path | None = None) -> dict[str, ExerciseProgress]:
-    """Attempts, hints and solution views per exercise for one learner."""
+def summary(learner: str | None = None, path: Path | None = None,
+            answered_only: bool = False) -> dict[str, ExerciseProgress]:
+    """Attempts, hints and solution views per exercise for one learner.
+
+    ``answered_only``: a check of an untouched starter (「尚未作答」, outcome ``not_attempted``) is not
+    an attempt, and exercises with no attempt, hint or solution view are left out.
+    """
     p = path or store_path()
     if not p.exists():
         return {}
@@ -79,16 +84,17 @@ def summary(learner: str | None = None, path: Path | None = None) -> dict[str, E
         con = sqlite3.connect(p, timeout=5)
         rows = con.execute(
             """SELECT exercise,
-                      SUM(kind = 'check'),
+                      SUM(kind = 'check' AND (? = 0 OR COALESCE(outcome, '') != 'not_attempted')),
                       SUM(kind = 'hint'),
                       MAX(kind = 'solution'),
                       MAX(kind = 'check' AND outcome = 'correct')
                FROM events WHERE learner = ? GROUP BY exercise""",
-            (learner or current_learner(),),
+            (int(answered_only), learner or current_learner()),
         ).fetchall()
         con.close()
     except sqlite3.Error:
         return {}
     return {
         ex: ExerciseProgress(ex, int(a or 0), int(h or 0), bool(s), bool(ok)) for ex, a, h, s, ok in rows
+        if not answered_only or a or h or s
     }
