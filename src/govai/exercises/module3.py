@@ -45,7 +45,7 @@ class CodeReview(Problem):
     _var = "flawed_lines"
     _hints = (
         "逐行問：攻擊者能控制這個值嗎？這個值外洩會怎樣？",
-        "看第 2、4、5、6 行：金鑰、字串拼接的 SQL、eval、紀錄檔內容。",
+        "對照清單逐行找：哪一行寫死了秘密？哪一行把外來的值拼進 SQL？哪一行執行使用者輸入？哪一行把個資寫進紀錄檔？",
     )
     _solution = "```python\nflawed_lines = {2, 4, 5, 6}\n```"
     _correct = {2, 4, 5, 6}
