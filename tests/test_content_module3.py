@@ -153,6 +153,11 @@ def test_lesson1_no_district_is_clearly_lower(lesson1: dict, petitions) -> None:
           "每區 40～62 件", "上界 0.854 高於整體 0.828")
 
 
+def test_lesson1_label_noise_is_described_as_generated() -> None:
+    source = (DATA / "make_data.py").read_text(encoding="utf-8")
+    assert "label = agency if rng.random() > 0.03 else rng.choice(agencies)" in source   # may redraw the same agency
+    _says(L1, "每件有 3% 的機率隨機重抽受理機關，可能抽回原機關，所以實際標錯的略少於 3%")
+
 # -- lesson 2 -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
