@@ -96,8 +96,11 @@ def _answer_route_questionnaire(page, screenshot) -> None:
     last.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Escape")  # command mode
     page.keyboard.press("Control+Enter")
-    expect(last.locator(".jp-OutputArea-output")).to_contain_text("路線B 學習路徑")
-    expect(last.locator(".jp-OutputArea-output")).to_contain_text("模組3 能開發")
+    # the learning path is the cell's first output (the self-check table and the 評分我的作業 button follow)
+    path_output = last.locator(".jp-OutputArea-output").first
+    expect(path_output).to_contain_text("路線B 學習路徑")
+    expect(path_output).to_contain_text("模組3 能開發")
+    expect(last.get_by_role("button", name="評分我的作業")).to_be_visible()
     last.scroll_into_view_if_needed()
     screenshot(page, "workbook-04-learning-path")
 
