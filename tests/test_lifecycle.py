@@ -90,7 +90,16 @@ def _start_lab(tmp_path: Path, via_shell: bool = False) -> tuple[subprocess.Pope
     runtime = state / "runtime"
     _wait(lambda: any(runtime.glob("jpserver-*.json")) or parent.poll() is not None, 120, "JupyterLab to start")
     assert parent.poll() is None, "govai lab exited at start"
-    info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
+    info: dict[str, str] = {}
+
+    def server_info() -> bool:   # the file appears before Jupyter has finished writing it
+        try:
+            info.update(json.loads(next(runtime.glob("jpserver-*.json")).read_text()))
+        except (ValueError, StopIteration, OSError):
+            return False
+        return "token" in info
+
+    _wait(server_info, 60, "the server's runtime file")
     base = f"http://127.0.0.1:{port}"
     _wait(lambda: _get(f"{base}/api/status", info["token"]) is not None, 60, "the server to answer")
     req = urllib.request.Request(f"{base}/api/kernels", data=b"{}", method="POST",
