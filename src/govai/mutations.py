@@ -162,13 +162,14 @@ def run_master(path: Path, workers: int = 2, timeout: float = 120.0) -> list[Mut
     for suite in suites(master):
         if suite.manual:
             continue
-        master_text = nbformat.writes(_truncated(master, suite.grade_id))
+        upto = _truncated(master, suite.grade_id)
+        master_text = nbformat.writes(upto)
         config = {"masters": {name: master_text}, "checksums": {}, "timeout": timeout,
                   "preload": preload, "limits": {}, "hide": [str(path.parent.parent.resolve())]}
         # The master's own solution first: it must score full marks through the same path.
         honest = Mutation("right", "教師版解答 / the master's solution", {})
         for n, mutation in enumerate([honest, *suite.wrong, *suite.right]):
-            sub = mutated_submission(_truncated(master, suite.grade_id), mutation)
+            sub = mutated_submission(upto, mutation)
             payload = {"student": f"{suite.grade_id}-{mutation.kind}{n}",
                        "notebooks": {name: nbformat.writes(sub).encode()},
                        "paths": {name: f"{path.parent.name}/{name}.ipynb（{mutation.kind}: {mutation.why}）"},
