@@ -12,13 +12,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 install: $(STAMP)
 
 # Rebuilt only when what it depends on changed, so a second `make install` is instant.
-$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/install-lrs.sh scripts/lrs-constraints.txt $(wildcard src/govai/langpack/*.py src/govai/langpack/*.yaml)
+$(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/install-lrs.sh scripts/lrs-constraints.txt $(wildcard src/govai/lab/langpack/*.py src/govai/lab/langpack/*.yaml)
 	bash scripts/install-system-deps.sh
 	PYTHON=$(PYTHON) bash scripts/install-lrs.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
-	@if $(PY) -c "import govai.langpack" 2>/dev/null; then $(PY) -m govai.langpack install; fi
+	@if $(PY) -c "import govai.lab.langpack" 2>/dev/null; then $(PY) -m govai.lab.langpack install; fi
 	touch $(STAMP)
 
 demo: install

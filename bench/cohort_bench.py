@@ -5,8 +5,8 @@
 For each size, synthetic (合成) results are bulk-inserted in the results database's own schema: one
 complete run per learner, every graded item of the tracks on the learner's route, points drawn at
 random. Then, each in a fresh process (so peak memory is that step's alone), it times
-:func:`govai.readiness.cohort` (readiness of everyone for every certification) and
-:func:`govai.report.write_cohort_report` (HTML, charts, CSV, Excel). The baseline, in the same
+:func:`govai.records.readiness.cohort` (readiness of everyone for every certification) and
+:func:`govai.records.report.write_cohort_report` (HTML, charts, CSV, Excel). The baseline, in the same
 run, is the per-learner path the cohort report used before: ``readiness.compute`` once per learner,
 timed on a sample of learners and scaled to the cohort. Prints seconds, peak memory and the ratio.
 """
@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from govai import catalog  # noqa: E402
-from govai.coverage import all_items  # noqa: E402
-from govai.results import ResultsDB, notebook_runs, results, runs  # noqa: E402
+from govai.course import catalog  # noqa: E402
+from govai.records.coverage import all_items  # noqa: E402
+from govai.records.results import ResultsDB, notebook_runs, results, runs  # noqa: E402
 
 BASELINE_SAMPLE = 50
 
@@ -86,7 +86,7 @@ STEP = """
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {src!r})
-from govai import readiness, report
+from govai.records import readiness, report
 url, step, out = sys.argv[1], sys.argv[2], sys.argv[3]
 t0 = time.perf_counter()
 if step == "readiness":
@@ -96,7 +96,7 @@ elif step == "report":
     report.write_cohort_report(Path(out), db=url, synthetic=True)
     detail = {{}}
 else:
-    from govai.results import ResultsDB
+    from govai.records.results import ResultsDB
     db = ResultsDB(url)
     people = [x["learner"] for x in db.learners()][:{sample}]
     for p in people:

@@ -21,7 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from govai.grading import samples
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "grade"))
+import samples  # noqa: E402 (test fixture code: the bench grades the same sample course as the tests)
+
 from govai.grading.gradebook import ensure_path, open_gradebook
 
 

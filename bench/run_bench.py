@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/run_bench.py [--learners 6] [--workers N]
 
-Builds a small synthetic (合成) cohort with ``govai.demo`` from whatever tracks exist in source/,
-then executes and scores every learner's notebooks twice through ``govai.run.execute_tasks``:
+Builds a small synthetic (合成) cohort with ``govai.records.demo`` from whatever tracks exist in source/,
+then executes and scores every learner's notebooks twice through ``govai.records.runner.execute_tasks``:
 first with one worker, then with ``--workers`` (default: CPU cores). Prints notebooks, seconds and
 learners per minute for both, and the speed-up.
 """
@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from govai import demo, run  # noqa: E402
+from govai.records import demo  # noqa: E402
+from govai.records import runner as run
 
 
 def measure(learners: int, workers: int) -> dict[str, float]:

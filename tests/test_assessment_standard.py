@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from govai import catalog, engine, mutations, standard
-from govai.release import assignments
+from govai.course import catalog, mutations, standard
+from govai.course.release import assignments
+from govai.grading import engine
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = assignments(REPO)

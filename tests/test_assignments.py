@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from govai import catalog, engine, mutations
-from govai.release import assignments
-from govai.validate import validate_master, validate_release
+from govai.course import catalog, mutations
+from govai.course.release import assignments
+from govai.course.validate import validate_master, validate_release
+from govai.grading import engine
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = assignments(REPO)
@@ -78,7 +79,7 @@ def test_release_hides_solutions_hidden_tests_and_wrong_answers() -> None:
 
 @pytest.mark.slow
 def test_release_is_up_to_date() -> None:
-    from govai.release import stale
+    from govai.course.release import stale
 
     assert stale(REPO, NAMES) == []
 

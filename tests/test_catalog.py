@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govai import catalog
 from govai.cli import main
+from govai.course import catalog
 
 CAT = catalog.default()
 REPO = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-from govai import charts  # noqa: E402
+from govai.records import charts  # noqa: E402
 
 
 def _render_chinese_chart() -> list[str]:

@@ -11,8 +11,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from govai import engine, standard, tinylm
+from govai.course import standard
 from govai.exercises import module1 as ex
+from govai.exercises import tinylm
+from govai.grading import engine
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = REPO / "notebooks" / "module1_literacy"
@@ -89,7 +91,7 @@ def test_probabilities_from_counts() -> None:
 
 
 def test_temperature_half_squares_and_renormalises() -> None:
-    from govai import tinylm
+    from govai.exercises import tinylm
 
     model = tinylm.train(tinylm.load_corpus(REPO / "data" / "module1" / "corpus.txt"), order=2)
     base = model.distribution("本市", 1.0)

@@ -9,8 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from govai import engine, standard
+from govai.course import standard
 from govai.exercises import module2_c as ex
+from govai.grading import engine
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = REPO / "notebooks" / "module2_data"

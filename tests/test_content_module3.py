@@ -30,7 +30,7 @@ import pytest
 from govai.exercises import module3 as ex
 
 REPO = Path(__file__).resolve().parents[1]
-LESSONS = REPO / "notebooks" / "module3_development"
+LESSONS = REPO / "notebooks" / "module3_dev"
 DATA = REPO / "data" / "module3"
 
 
@@ -409,7 +409,7 @@ def test_lesson4_no_pii_reaches_the_server(lesson4: dict) -> None:
 
 
 def test_lesson4_regression_suite_blocks_the_update(lesson4: dict) -> None:
-    from govai import llm
+    from govai.exercises import llm
 
     with llm.serve_stub() as stub:      # the lesson closes its own server in its last cell
         lesson4["stub"] = stub
@@ -419,7 +419,7 @@ def test_lesson4_regression_suite_blocks_the_update(lesson4: dict) -> None:
 
 
 def test_lesson4_checks_pass_an_answer_that_does_not_answer(lesson4: dict) -> None:
-    from govai import llm
+    from govai.exercises import llm
 
     ask, retrieve, support = lesson4["ask"], lesson4["retrieve"], lesson4["support"]
     with llm.serve_stub() as stub:
@@ -530,11 +530,11 @@ def test_lesson5_digits_gamma() -> None:
 def test_master_learner_files_carry_no_labels() -> None:
     import pandas as pd
 
-    test = pd.read_csv(REPO / "release/module3_development/petitions_test.csv", dtype=str)
+    test = pd.read_csv(REPO / "release/module3_dev/petitions_test.csv", dtype=str)
     assert list(test.columns) == ["案件編號", "行政區", "陳情內容"]
-    vendor = pd.read_csv(REPO / "release/module3_development/vendor_predictions.csv", dtype=str)
+    vendor = pd.read_csv(REPO / "release/module3_dev/vendor_predictions.csv", dtype=str)
     assert not set(vendor["案件編號"]) & set(test["案件編號"])       # the vendor file cannot be joined to the test set
-    texts = set(pd.read_csv(REPO / "release/module3_development/petitions_train.csv", dtype=str)["陳情內容"])
+    texts = set(pd.read_csv(REPO / "release/module3_dev/petitions_train.csv", dtype=str)["陳情內容"])
     assert len(set(test["陳情內容"]) & texts) < 0.05 * len(test)    # few test texts have a labelled twin
     assert "受理機關" not in pd.read_csv(REPO / "data/module3/agency_heldout.csv", dtype=str).columns
 

@@ -11,7 +11,7 @@ from govai.exercises import module6_a as ex
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "module6_a"
-SRC = REPO / "source" / "module6_optimization_a"
+SRC = REPO / "source" / "module6_optimize_a"
 
 
 def _csv(path: Path) -> pd.DataFrame:

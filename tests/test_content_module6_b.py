@@ -16,7 +16,7 @@ from govai.exercises import module6_b as ex
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "module6_b"
-MASTER = REPO / "source" / "module6_optimization_b"
+MASTER = REPO / "source" / "module6_optimize_b"
 SLO_P95 = 300.0
 
 
@@ -75,7 +75,7 @@ def test_master_story_matches_its_slo() -> None:
     assert all(weekly[w] < chi2.ppf(0.95, 9) * (1 / 200 + 1 / 1000) for w in range(1, 6))   # 漂移前都在雜訊內
     assert min(w for w, v in weekly.items() if v >= 0.25) == 7
     # The registry candidates of item 9 carry the log's own measurements for v2.0.0 and v2.1.0.
-    text = (MASTER / "module6_optimization_b.ipynb").read_text(encoding="utf-8")
+    text = (MASTER / "module6_optimize_b.ipynb").read_text(encoding="utf-8")
     by_version = {v: (round(p95[v], 1), round(acc[sorted(g["week"].unique())].mean(), 1))
                   for v, g in svc.groupby("model_version")}
     assert by_version == {"v2.0.0": (217.7, 89.0), "v2.1.0": (367.4, 81.7)}

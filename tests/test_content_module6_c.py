@@ -1,7 +1,7 @@
 """Every quantitative claim of module 6 route C's lessons and graded master holds on its data.
 
-Lessons: notebooks/module6_optimization/c_01…c_04; data: data/module6_c/ (lessons) and
-source/module6_optimization_c/ (graded, different cases). All data is synthetic.
+Lessons: notebooks/module6_optimize/c_01…c_04; data: data/module6_c/ (lessons) and
+source/module6_optimize_c/ (graded, different cases). All data is synthetic.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from govai.exercises import module6_c as ex
 REPO = Path(__file__).resolve().parents[1]
 LESSON_TIMING = REPO / "data" / "module6_c" / "timing.csv"
 LESSON_ROUTING = REPO / "data" / "module6_c" / "routing.csv"
-MASTER = REPO / "source" / "module6_optimization_c"
+MASTER = REPO / "source" / "module6_optimize_c"
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,7 @@ def test_highlighter_lists_without_judging(records: list[dict[str, Any]]) -> Non
     assert ("可能的個資：手機號碼", "0912 345 678") in ex.highlight("電話 0912 345 678", show=False)
 
 
-# -- the same exercise through govai.llm ---------------------------------------------------------
+# -- the same exercise through govai.exercises.llm ---------------------------------------------------------
 
 
 class _Stub(BaseHTTPRequestHandler):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govai import catalog, coverage
+from govai.course import catalog
+from govai.records import coverage
 
 REPO = Path(__file__).resolve().parents[1]
 

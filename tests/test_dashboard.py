@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from govai import dashboard
-from govai.results import ResultsDB
+from govai.records import dashboard
+from govai.records.results import ResultsDB
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from govai import demo
-from govai.results import ResultsDB
+from govai.records import demo
+from govai.records.results import ResultsDB
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_filling_is_deterministic_and_uses_wrong_answers() -> None:
-    from govai import engine
+    from govai.grading import engine
 
     master = engine.read_notebook(REPO / "source/module1_literacy/module1_literacy.ipynb")
     rel = engine.read_notebook(REPO / "release/module1_literacy/module1_literacy.ipynb")
@@ -22,7 +22,7 @@ def test_filling_is_deterministic_and_uses_wrong_answers() -> None:
     nb1, choices1 = demo.fill_notebook(master, rel, weak)
     nb2, choices2 = demo.fill_notebook(master, rel, weak)
     assert choices1 == choices2 and set(choices1.values()) <= {"right", "wrong", "skip"}
-    from govai.mutations import first_wrong_answers
+    from govai.course.mutations import first_wrong_answers
 
     wrong = first_wrong_answers(master)
     by_gid = {engine.grade_id(c): c for c in nb1.cells if engine.grade_id(c)}

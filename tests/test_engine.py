@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govai import engine
 from govai.errors import SubmissionError
+from govai.grading import engine
 
 REPO = Path(__file__).resolve().parents[1]
 MASTER_PATH = REPO / "source" / "module1_literacy" / "module1_literacy.ipynb"
@@ -98,7 +98,7 @@ def test_missing_answer_becomes_a_failing_stub(master, honest) -> None:
 
 @pytest.mark.slow
 def test_tampered_submission_scores_like_master(master, honest) -> None:
-    from govai.mutations import first_wrong_answers
+    from govai.course.mutations import first_wrong_answers
 
     wrong = first_wrong_answers(master)
     for gid in ("q1_is_ai", "q4_allowed"):

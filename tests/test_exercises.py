@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govai import catalog
+from govai.course import catalog
 from govai.exercises import all_problems
 from govai.exercises.core import Problem
 
@@ -94,7 +94,7 @@ def test_always_equal_object_fails(problem: Problem) -> None:
 
 
 def test_hints_and_solution_are_recorded(tmp_path, monkeypatch) -> None:
-    from govai import progress
+    from govai.exercises import progress
 
     monkeypatch.setenv("GOVAI_PROGRESS_DB", str(tmp_path / "p.sqlite"))
     monkeypatch.setenv("GOVAI_LEARNER", "t1")

@@ -12,8 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
 import helpers as h  # noqa: E402
-
-from govai.grading import samples  # noqa: E402
+import samples  # noqa: E402
 
 pytestmark = pytest.mark.slow
 CHEATS = Path(__file__).parent / "fixtures" / "grade" / "cheats"

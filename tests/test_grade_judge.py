@@ -11,10 +11,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
 import helpers as h  # noqa: E402
+import samples  # noqa: E402
 
-from govai import engine  # noqa: E402
-from govai.grading import judge, samples  # noqa: E402
-from govai.sandbox import Sandbox  # noqa: E402
+from govai.grading import (
+    engine,  # noqa: E402
+    judge,  # noqa: E402
+)
+from govai.grading.sandbox import Sandbox  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -129,4 +129,4 @@ def test_dockerfile_lint() -> None:
     users = [rest for word, rest in ins if word == "USER"]
     assert users and users[-1] not in ("root", "0"), "the image must run as a non-root user"
     cmd = next(rest for word, rest in reversed(ins) if word == "CMD")
-    assert "govai.hub" in cmd and "singleuser" in cmd
+    assert "govai.lab.hub" in cmd and "singleuser" in cmd

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-from govai import hub, lab
 from govai.cli import main
+from govai.lab import hub
+from govai.lab import server as lab
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +60,7 @@ def test_jupyterhub_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert c.PAMAuthenticator.allowed_groups == {hub.LEARNER_GROUP, hub.INSTRUCTOR_GROUP}
     assert c.Authenticator.admin_users == set(), "no admin may open another user's server"
     assert c.JupyterHub.bind_url == "http://127.0.0.1:8123"
-    assert c.Spawner.cmd == ["/usr/bin/python3", "-m", "govai.hub", "singleuser"]
+    assert c.Spawner.cmd == ["/usr/bin/python3", "-m", "govai.lab.hub", "singleuser"]
     assert c.JupyterHub.cleanup_servers is True
 
     class Spawner:

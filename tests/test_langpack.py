@@ -11,8 +11,9 @@ from pathlib import Path
 import hanzidentifier
 import pytest
 
-from govai.langpack import build_pack, installed_pack_dir, load_glossary
-from govai.langpack.merge import (
+from govai.course.language import check_text
+from govai.lab.langpack import build_pack, installed_pack_dir, load_glossary
+from govai.lab.langpack.merge import (
     Converter,
     Glossary,
     GlossaryMessage,
@@ -21,8 +22,7 @@ from govai.langpack.merge import (
     merge_domain,
     msgid_of,
 )
-from govai.langpack.sources import Catalog, official_source, source_pack
-from govai.language import check_text
+from govai.lab.langpack.sources import Catalog, official_source, source_pack
 
 MENU_BAR = {"File": "檔案", "Edit": "編輯", "View": "檢視", "Run": "執行", "Kernel": "核心",
             "Tabs": "分頁", "Settings": "設定", "Help": "說明"}
@@ -81,7 +81,7 @@ def test_no_simplified_only_characters(built) -> None:
 
 
 def test_converted_strings_use_taiwan_terms(built) -> None:
-    """govai.language's mainland-term list finds nothing in what govai produced (official aside)."""
+    """govai.course.language's mainland-term list finds nothing in what govai produced (official aside)."""
     problems = {}
     for domain, entries in _provenance(built)["messages"].items():
         data = _load(built, domain)

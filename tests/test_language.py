@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govai.language import check_text, learner_facing_files
+from govai.course.language import check_text, learner_facing_files
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = learner_facing_files(REPO)
@@ -25,7 +25,7 @@ def test_there_are_files_to_check() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[str(f.relative_to(REPO)) for f in FILES])
 def test_taiwan_usage(path: Path) -> None:
-    from govai.language import check_file
+    from govai.course.language import check_file
 
     findings = check_file(path)
     assert not findings, "\n".join(map(str, findings))

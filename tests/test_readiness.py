@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from govai import catalog, readiness
-from govai.coverage import all_items
-from govai.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+from govai.course import catalog
+from govai.records import readiness
+from govai.records.coverage import all_items
+from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "source"

@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "records"))
 
 import learners  # noqa: E402
 
-from govai import readiness  # noqa: E402
-from govai.records import forget, lrs_server, xapi  # noqa: E402
+from govai.records import readiness  # noqa: E402
+from govai.records.learning import forget, lrs_server, xapi  # noqa: E402
 
 
 @pytest.fixture(scope="module")

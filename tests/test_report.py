@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from govai import charts, report
-from govai.coverage import all_items
-from govai.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+from govai.records import charts, report
+from govai.records.coverage import all_items
+from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
 
 REPO = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from govai.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord, normalise_url
+from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord, normalise_url
 
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from govai import results
-    from govai.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+    from govai.records import results
+    from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
 
     url, marker = sys.argv[1], Path(sys.argv[2])
 

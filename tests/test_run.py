@@ -9,8 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govai import demo, run
-from govai.results import ResultsDB
+from govai.records import demo
+from govai.records import runner as run
+from govai.records.results import ResultsDB
 
 REPO = Path(__file__).resolve().parents[1]
 TRACK = "module1_literacy"
@@ -127,7 +128,8 @@ def test_same_run_in_postgresql_and_sqlite(first_run: tuple[run.RunRecord, Path]
 def test_cli_run_prints_results_and_writes_rows(course: dict[str, Path], tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from govai import cli, coverage
+    from govai import cli
+    from govai.records import coverage
 
     monkeypatch.setattr(coverage, "source_dir", lambda: course["src"])
     work = tmp_path / "w"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from govai.sandbox import Sandbox, SandboxLimits
+from govai.grading.sandbox import Sandbox, SandboxLimits
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govai import tinylm
+from govai.exercises import tinylm
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "module1" / "corpus.txt"
 

@@ -1,4 +1,4 @@
-"""Write the graded master source/module3_development/module3_development.ipynb (nbgrader) and its data.
+"""Write the graded master source/module3_dev/module3_dev.ipynb (nbgrader) and its data.
 
 Run from the repository root: ``python data/module3/build_master.py``. The held-out labels of the
 classifier and the scans come from ``make_data.py`` and go only into the hidden tests.
@@ -13,13 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from govai.authoring import md, mutation, notebook, parameters, readonly, solution, tests, write  # noqa: E402
+from govai.course.authoring import md, mutation, notebook, parameters, readonly, solution, tests, write  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("make_data", Path(__file__).with_name("make_data.py"))
 make_data = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_data)   # type: ignore[union-attr]
 
-TRACK = "module3_development"
+TRACK = "module3_dev"
 OUT = ROOT / "source" / TRACK / f"{TRACK}.ipynb"
 CODES = {"交通局": "1", "工務局": "2", "環境保護局": "3", "警察局": "4", "衛生局": "5"}
 
@@ -787,7 +787,7 @@ A(tests("q9_safe_request_test", 3, '''
 _req = build_safe_request("垃圾車幾點來？", [("F02", "資源回收車每週一三五到達。")], "local-model")
 assert type(_req) is dict and type(_req.get("messages")) is list, "要回傳含 messages 串列的字典"
 ### BEGIN HIDDEN TESTS
-from govai import llm
+from govai.exercises import llm
 
 assert _req["model"] == "local-model", "model 欄位應為傳入的模型名稱"
 assert _req["temperature"] == 0 and not isinstance(_req["temperature"], bool), "公務用途 temperature 應設為 0"
@@ -841,10 +841,10 @@ def build_safe_request(question, passages, model):
             {"role": "user", "content": f"{data}\\n問題：{masked}"},
         ],
     }
-'''), mutation("以 govai.llm.build_request 組出請求本體", Q9.replace(
+'''), mutation("以 govai.exercises.llm.build_request 組出請求本體", Q9.replace(
         '''    return {"model": model, "temperature": 0,
             "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}''',
-        '''    from govai import llm
+        '''    from govai.exercises import llm
 
     return llm.build_request([{"role": "system", "content": system}, {"role": "user", "content": user}],
                              model=model, temperature=0)'''))]))

@@ -3,7 +3,7 @@
 Run from the repository root: ``python data/module3/make_data.py``. It writes
 
 - ``data/module3/petitions_text.csv`` and ``data/module3/vendor_predictions.csv`` (the lessons; 臺北市),
-- ``source/module3_development/petitions_train.csv``, ``petitions_test.csv`` (ids, district and text only:
+- ``source/module3_dev/petitions_train.csv``, ``petitions_test.csv`` (ids, district and text only:
   the held-out labels are returned by :func:`master_data` and inlined in the master's hidden tests) and
   ``vendor_predictions.csv`` (the graded assignment; 新北市, another seed, other phrases).
 
@@ -210,7 +210,7 @@ def main() -> None:
     _write(ROOT / "data/module3/agency_train.csv", a_train, ["案件編號", "陳情內容", "受理機關"])
     _write(ROOT / "data/module3/agency_heldout.csv", a_heldout, ["案件編號", "陳情內容"])
     train, test, vpreds = master_data()
-    src = ROOT / "source/module3_development"
+    src = ROOT / "source/module3_dev"
     _write(src / "petitions_train.csv", train, ["案件編號", "行政區", "陳情內容", "受理機關"])
     _write(src / "petitions_test.csv", test, ["案件編號", "行政區", "陳情內容"])
     _write(src / "vendor_predictions.csv", vpreds, ["案件編號", "行政區", "受理機關", "廠商預測"])
@@ -258,7 +258,7 @@ def digit_scans() -> tuple[list[dict[str, str]], str]:
 
 
 def main_master_extra() -> None:
-    src = ROOT / "source/module3_development"
+    src = ROOT / "source/module3_dev"
     _write(src / "faq.csv", faq_rows(), ["編號", "主題", "內容"])
     rows, _labels = digit_scans()
     _write(src / "digit_scans.csv", rows, ["編號"] + [f"p{j}" for j in range(64)])

@@ -1,6 +1,6 @@
 """產生模組 6-B 評分作業的合成資料（與課程資料不同的新案例）。Synthetic data for the module 6-B master.
 
-執行：``python data/module6_b/make_assignment_data.py``（固定亂數種子，輸出到 source/module6_optimization_b/）。
+執行：``python data/module6_b/make_assignment_data.py``（固定亂數種子，輸出到 source/module6_optimize_b/）。
 情境：「1999 市民熱線通報自動分類」服務上線 10 週；服務水準（SLO）p95 延遲 ≤ 300 毫秒、正確率 ≥ 85%。
 v2.0.0 符合 SLO；第 8 週換上 v2.1.0 後 p95 超過 300 毫秒。第 6 週起通報文字變長（資料漂移），正確率逐週下降。
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[2] / "source" / "module6_optimization_b"
+OUT = Path(__file__).resolve().parents[2] / "source" / "module6_optimize_b"
 CATEGORIES = ["道路坑洞", "路燈故障", "違規停車", "噪音", "環境髒亂", "公園設施"]
 # 每週 200 筆；正確筆數（正確率 = 筆數 ÷ 2，以百分比表示恰為 0.5 的倍數）
 CORRECT = [181, 179, 182, 178, 180, 176, 170, 169, 163, 158]

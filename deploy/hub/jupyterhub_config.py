@@ -2,7 +2,7 @@
 #
 # Settings come from the hub folder written by `govai hub setup` ($GOVAI_HUB_STATE/hub.json):
 # local Unix accounts checked by PAM, learners and instructors as JupyterHub groups, and each
-# user's JupyterLab started *as that user* by `python -m govai.hub singleuser`, which picks the
+# user's JupyterLab started *as that user* by `python -m govai.lab.hub singleuser`, which picks the
 # learner profile (Traditional Chinese, Assignments tab, no instructor panels) or the instructor
 # profile (formgrader on the hub's course, gradebook on PostgreSQL). See docs/hub.md.
 import json
@@ -41,7 +41,7 @@ c.JupyterHub.load_groups = {"instructors": {"users": sorted(instructors)},
 
 # -- each user's JupyterLab, as that user, in their own home (0700) --
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [settings["python"], "-m", "govai.hub", "singleuser"]
+c.Spawner.cmd = [settings["python"], "-m", "govai.lab.hub", "singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 120

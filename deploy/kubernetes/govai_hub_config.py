@@ -27,4 +27,4 @@ def govai_pre_spawn(spawner):
 
 
 c.KubeSpawner.pre_spawn_hook = govai_pre_spawn
-c.KubeSpawner.cmd = ["python", "-m", "govai.hub", "singleuser"]
+c.KubeSpawner.cmd = ["python", "-m", "govai.lab.hub", "singleuser"]

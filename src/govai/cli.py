@@ -21,20 +21,20 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("catalog", "govai.catalog_cli", "列出路線、模組、職能與認證", "print the course catalog"),
-    Command("release", "govai.release", "由 source/ 產生學員版 release/（--check 檢查是否過期）",
+    Command("catalog", "govai.course.catalog_cli", "列出路線、模組、職能與認證", "print the course catalog"),
+    Command("release", "govai.course.release", "由 source/ 產生學員版 release/（--check 檢查是否過期）",
             "generate release/ from source/ (--check: fail when stale)"),
-    Command("validate", "govai.validate", "以 nbgrader 驗證教師版與學員版作業", "nbgrader-validate sources and releases"),
-    Command("grade", "govai.grade", "批次評分學員繳交的作業（相容 nbgrader）", "batch-grade submissions (nbgrader-compatible)"),
-    Command("run", "govai.run", "以 papermill 執行學員筆記本並記錄結果", "execute a learner's notebooks and record results"),
-    Command("readiness", "govai.readiness", "計算學員對各認證的準備度", "certification readiness of a learner"),
-    Command("coverage", "govai.coverage", "列出每個認證考試領域由哪些評分題目佐證", "graded items evidencing each exam domain"),
-    Command("report", "govai.report", "產生學員或班級報告（HTML、PNG、CSV）", "write learner or cohort reports"),
-    Command("demo", "govai.demo", "以內建的合成學員跑一次完整流程", "run the whole pipeline on a built-in synthetic cohort"),
-    Command("records", "govai.records.cli", "學習紀錄：xAPI、學習時數匯出、完成徽章、刪除學員紀錄",
+    Command("validate", "govai.course.validate", "以 nbgrader 驗證教師版與學員版作業", "nbgrader-validate sources and releases"),
+    Command("grade", "govai.grading.command", "批次評分學員繳交的作業（相容 nbgrader）", "batch-grade submissions (nbgrader-compatible)"),
+    Command("run", "govai.records.runner", "以 papermill 執行學員筆記本並記錄結果", "execute a learner's notebooks and record results"),
+    Command("readiness", "govai.records.readiness", "計算學員對各認證的準備度", "certification readiness of a learner"),
+    Command("coverage", "govai.records.coverage", "列出每個認證考試領域由哪些評分題目佐證", "graded items evidencing each exam domain"),
+    Command("report", "govai.records.report", "產生學員或班級報告（HTML、PNG、CSV）", "write learner or cohort reports"),
+    Command("demo", "govai.records.demo", "以內建的合成學員跑一次完整流程", "run the whole pipeline on a built-in synthetic cohort"),
+    Command("records", "govai.records.learning.cli", "學習紀錄：xAPI、學習時數匯出、完成徽章、刪除學員紀錄",
             "learning records: xAPI, learning-hour export, completion badges, erasing a learner"),
-    Command("lab", "govai.lab", "開啟繁體中文介面的 JupyterLab 練習本", "open the workbook in JupyterLab (Traditional Chinese UI)"),
-    Command("hub", "govai.hub", "以 JupyterHub 開班：帳號、作業交換、評分與報告", "run a class on JupyterHub with the nbgrader exchange"),
+    Command("lab", "govai.lab.server", "開啟繁體中文介面的 JupyterLab 練習本", "open the workbook in JupyterLab (Traditional Chinese UI)"),
+    Command("hub", "govai.lab.hub", "以 JupyterHub 開班：帳號、作業交換、評分與報告", "run a class on JupyterHub with the nbgrader exchange"),
 )
 
 

@@ -43,7 +43,7 @@ import pytest
 from playwright.sync_api import expect
 
 from govai import proc
-from govai.lab import lab_command, lab_environment
+from govai.lab.server import lab_command, lab_environment
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,7 +66,7 @@ expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
 @dataclass
 class LabServer:
-    """A running JupyterLab started with govai.lab's command line."""
+    """A running JupyterLab started with govai.lab.server's command line."""
 
     base_url: str
     token: str

@@ -33,7 +33,7 @@ MENU_BAR_LABELS = "#jp-menu-panel .lm-MenuBar-itemLabel"
 
 def _grade_commands(course: Path) -> list[list[str]]:
     """`govai grade` (nbgrader-compatible); nbgrader's own commands where govai has no grader yet."""
-    if importlib.util.find_spec("govai.grade") is not None:
+    if importlib.util.find_spec("govai.grading.command") is not None:
         return [[sys.executable, "-m", "govai.cli", "grade", ASSIGNMENT, "--course", str(course),
                  "--no-progress", "--workers", "2"]]
     nbgrader = [sys.executable, "-m", "nbgrader"]

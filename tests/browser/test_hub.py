@@ -40,8 +40,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from govai import hub as hubmod
 from govai import proc
+from govai.lab import hub as hubmod
 
 pytestmark = pytest.mark.browser
 

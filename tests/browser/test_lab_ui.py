@@ -8,7 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from govai.lab import INSTRUCTOR_LAB_PLUGINS, INSTRUCTOR_SERVER_EXTENSIONS, lab_command, prepare_state
+from govai.lab.server import INSTRUCTOR_LAB_PLUGINS, INSTRUCTOR_SERVER_EXTENSIONS, lab_command, prepare_state
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from govai import progress
+from govai.exercises import progress
 from govai.exercises.compare import Mismatch, expect_type, same
 
 __all__ = ["Problem", "Result", "Mismatch", "same", "expect_type", "display_markdown"]

@@ -188,7 +188,7 @@ class RoutePath(Problem):
     @staticmethod
     def _expected() -> list[int]:
         # Read from the catalog, so the exercise follows reference/routes.yaml (the guide's appendix).
-        from govai import catalog
+        from govai.course import catalog
 
         return list(catalog.default().route("C").modules)
 

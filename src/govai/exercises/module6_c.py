@@ -1,7 +1,7 @@
 """模組 6 快優化（路線 C：流程改善／服務升級）的練習題與計算工具。Exercise set and calculators for module 6, route C.
 
 Bind in a notebook: ``from govai.exercises import module6_c as ex``; then ``ex.q1.check()``.
-Lessons (``notebooks/module6_optimization/``): ``c_01_process_measure`` (q1–q3),
+Lessons (``notebooks/module6_optimize/``): ``c_01_process_measure`` (q1–q3),
 ``c_02_benefit_verification`` (q4–q7), ``c_03_choose_comparison`` (q8–q10) and
 ``c_04_time_study_report`` (q11–q13); q14 in lesson 1, q15 in lesson 2. The data in ``data/module6_c/`` is synthetic (合成資料).
 

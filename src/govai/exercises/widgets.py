@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from govai import progress
+from govai.exercises import progress
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ What govai replaces
 Only the ``Execute`` preprocessor (by :class:`JudgeExecute`) and the loop over submissions:
 
 * Execution: each sanitized notebook runs in a sandboxed, pre-forked learner kernel with the hidden
-  tests judged outside it (:mod:`govai.grading.judge`, :mod:`govai.sandbox`): the learner's code
+  tests judged outside it (:mod:`govai.grading.judge`, :mod:`govai.grading.sandbox`): the learner's code
   cannot read or change the tests' verdict. A test still sees the learner's namespace as in
   nbgrader: names are read from the learner kernel when used, and assignments and deletions it
   makes happen there too before any learner code runs again (``del squares`` then calling
@@ -349,7 +349,7 @@ class GovaiAutograde(Autograde):
         """nbgrader's steps before execution, then what the executor needs."""
         from nbgrader.utils import remove, rmtree
 
-        from govai import engine
+        from govai.grading import engine
 
         aid, sid = job.assignment_id, job.student_id
         job.digest = self._digest(job)
@@ -506,7 +506,7 @@ class GovaiAutograde(Autograde):
     def sandbox_config(self, payload: dict[str, Any] | None = None) -> dict[str, Any]:
         """The sandbox every worker starts: the modules the notebooks import are loaded once, before forking."""
         if self._sandbox_config is None:
-            from govai.grade import importable, preload_modules
+            from govai.grading.command import importable, preload_modules
 
             hide = [os.path.realpath(self.coursedir.root)]
             url = self.coursedir.db_url

@@ -41,7 +41,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from govai.grading import wire
-from govai.sandbox import Job, Sandbox
+from govai.grading.sandbox import Job, Sandbox
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
 

@@ -4,7 +4,7 @@
 sanitized by nbgrader's preprocessors, the submission's files — and returns plain data: executed
 notebooks and the files the learner's code wrote. :func:`grade_payload` (used by
 `govai validate --mutations`) composes a submission with its master and scores it as well. Each
-thread keeps its own pre-started :class:`~govai.sandbox.Sandbox`.
+thread keeps its own pre-started :class:`~govai.grading.sandbox.Sandbox`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from typing import Any
 
 import nbformat
 
-from govai import engine
 from govai.errors import SubmissionError
-from govai.grading import judge
-from govai.sandbox import Sandbox, SandboxLimits
+from govai.grading import engine, judge
+from govai.grading.sandbox import Sandbox, SandboxLimits
 
 _local = threading.local()
 _all: list[Sandbox] = []

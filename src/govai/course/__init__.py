@@ -1,0 +1,1 @@
+"""Course tooling: catalog, masters, release, validation, authoring, the assessment standard."""

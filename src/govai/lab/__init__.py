@@ -1,0 +1,1 @@
+"""The learner's and instructor's environment: JupyterLab, JupyterHub, the language pack."""
