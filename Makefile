@@ -24,16 +24,19 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-system-deps.sh scripts/
 demo: install
 	$(GOVAI) demo
 
-# Unit and integration tests, then every lesson and master notebook under nbval (2 workers).
+# Lint and type check, unit and integration tests, then every lesson and master notebook under nbval (2 workers).
 # Learners' progress during tests goes to var/test-home, never to the tester's ~/.govai.
 test: install
 	$(PY) -m ruff check src tests bench
+	$(PY) -m mypy
 	GOVAI_HOME=$(CURDIR)/var/test-home $(PY) -m pytest -n 2 --dist loadscope --durations=15 \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider \
 		tests notebooks source $(PYTEST_ARGS)
 
+# Lint rules and the type check ([tool.ruff], [tool.mypy] in pyproject.toml; mypy checks src/govai).
 lint: install
 	$(PY) -m ruff check src tests bench
+	$(PY) -m mypy
 
 # Learners: JupyterLab on the workbook, Traditional Chinese interface, no instructor panels.
 lab: install

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from govai.course import catalog  # noqa: E402
-from govai.records.coverage import all_items  # noqa: E402
+from govai.course.masters import all_items  # noqa: E402
 from govai.records.results import ResultsDB, notebook_runs, results, runs  # noqa: E402
 
 BASELINE_SAMPLE = 50
@@ -62,8 +62,8 @@ def populate(url: str, n: int, seed: int = 1) -> int:
                 ok = rng.random() < skill
                 res_rows.append({
                     "run_id": run_id, "learner": learner, "route": route, "notebook": it.notebook, "track": track,
-                    "exercise": it.exercise, "grade_id": it.grade_id, "points": it.points if ok else 0.0,
-                    "max_points": it.points, "passed": ok, "needs_manual": False, "error": None,
+                    "exercise": it.exercise, "grade_id": it.grade_id, "points": it.max_points if ok else 0.0,
+                    "max_points": it.max_points, "passed": ok, "needs_manual": False, "error": None,
                     "duration": 0.2, "attempts": rng.randrange(4), "hints": rng.randrange(3),
                     "notebook_hash": "0" * 64, "package_versions": versions,
                     "competencies": json.dumps(list(it.competencies), ensure_ascii=False),
@@ -116,7 +116,7 @@ def step(url: str, name: str, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def start_postgres():  # noqa: ANN201 - the tests' own throw-away server
+def start_postgres():  # the tests' own throw-away server
     spec = importlib.util.spec_from_file_location("govai_test_conftest", REPO / "tests" / "conftest.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "grade"))
-import samples  # noqa: E402 (test fixture code: the bench grades the same sample course as the tests)
+import samples  # test fixture code: the bench grades the same sample course as the tests
 
 from govai.grading.gradebook import ensure_path, open_gradebook
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from govai.records import demo  # noqa: E402
+from govai.records import demo
 from govai.records import runner as run
 
 

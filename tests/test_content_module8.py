@@ -112,7 +112,7 @@ class _Stub(BaseHTTPRequestHandler):
     status = 200
     REPLY = "某區公所社會課將於115年11月21日（星期六）上午9時舉辦長者健檢，依《長者健檢條例》第3條辦理。"
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:  # http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         type(self).received.append(body)
         if type(self).status != 200:

@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
-import helpers as h  # noqa: E402
-import samples  # noqa: E402
+import helpers as h
+import samples
 
 pytestmark = pytest.mark.slow
 VENV_BIN = Path(sys.executable).parent

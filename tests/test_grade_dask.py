@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
-import helpers as h  # noqa: E402
-import samples  # noqa: E402
+import helpers as h
+import samples
 
 pytestmark = pytest.mark.slow
 

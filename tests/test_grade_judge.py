@@ -10,14 +10,14 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
-import helpers as h  # noqa: E402
-import samples  # noqa: E402
+import helpers as h
+import samples
 
 from govai.grading import (
-    engine,  # noqa: E402
-    judge,  # noqa: E402
+    engine,
+    judge,
 )
-from govai.grading.sandbox import Sandbox  # noqa: E402
+from govai.grading.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "grade"))
-import helpers as h  # noqa: E402
+import helpers as h
 
 pytestmark = pytest.mark.slow
 A = "ps1"

@@ -17,7 +17,7 @@ class _Handler(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:  # http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         type(self).received.append({"path": self.path, "body": body})
         if type(self).status != 200:

@@ -17,11 +17,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "records"))
 
-import learners  # noqa: E402
+import learners
 
-from govai.course import catalog  # noqa: E402
+from govai.course import catalog
 from govai.records import readiness
-from govai.records.learning import badges, completion, forget, hours, keys, xapi  # noqa: E402
+from govai.records.learning import badges, completion, forget, hours, keys, xapi
 
 REPO = Path(__file__).resolve().parents[1]
 

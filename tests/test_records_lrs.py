@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "records"))
 
-import learners  # noqa: E402
+import learners
 
-from govai.records import readiness  # noqa: E402
-from govai.records.learning import forget, lrs_server, xapi  # noqa: E402
+from govai.records import readiness
+from govai.records.learning import forget, lrs_server, xapi
 
 
 @pytest.fixture(scope="module")

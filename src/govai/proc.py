@@ -35,6 +35,10 @@ from typing import Any
 PR_SET_PDEATHSIG = 1
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
+# Seconds a server govai starts (PostgreSQL, JupyterHub, the local LRS) has to answer before the
+# start counts as failed: JupyterHub's first start, with its database and proxy, takes the longest.
+SERVER_START_TIMEOUT = 120.0
+
 
 def _set_parent_death_signal(sig: int) -> None:
     if not sys.platform.startswith("linux"):

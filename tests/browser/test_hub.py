@@ -123,7 +123,7 @@ def _timed_release(h: Hub) -> None:
     t0 = time.monotonic()
     try:
         hubmod.release(h.state, ASSIGNMENT)
-    except Exception as exc:  # reported by the test that waits for it
+    except Exception as exc:  # noqa: BLE001 - any failure is reported by the test that waits for it
         h.release_error = exc
     h.timings["instructor_release_s"] = round(time.monotonic() - t0, 1)
 

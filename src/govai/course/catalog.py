@@ -422,9 +422,9 @@ def _cross_check(cat: Catalog, root: Path) -> None:
                 _fail(routes_path, f"routes.{i}.path.{j}.track", f"未知的課程軌 {step.track!r}")
             if cat.module_of_track(step.track).number != step.module:
                 _fail(routes_path, f"routes.{i}.path.{j}", f"課程軌 {step.track} 不屬於模組 {step.module}")
-        for comp in route.competencies:
-            if comp not in comp_ids:
-                _fail(routes_path, f"routes.{i}.competencies", f"未知的職能 {comp!r}")
+        for comp_id in route.competencies:
+            if comp_id not in comp_ids:
+                _fail(routes_path, f"routes.{i}.competencies", f"未知的職能 {comp_id!r}")
     for module in cat.modules:
         path = root / "modules" / f"module{module.number}.yaml"
         if module.source not in cat.sources:
@@ -433,9 +433,9 @@ def _cross_check(cat: Catalog, root: Path) -> None:
             if line not in line_ids:
                 _fail(path, "learning_lines", f"未知的學習線 {line!r}")
         for j, track in enumerate(module.tracks):
-            for comp in track.competencies:
-                if comp not in comp_ids:
-                    _fail(path, f"tracks.{j}.competencies", f"未知的職能 {comp!r}")
+            for comp_id in track.competencies:
+                if comp_id not in comp_ids:
+                    _fail(path, f"tracks.{j}.competencies", f"未知的職能 {comp_id!r}")
     seen: set[str] = set()
     for i, cert in enumerate(cat.certifications):
         key = f"certifications.{i}"
@@ -453,9 +453,9 @@ def _cross_check(cat: Catalog, root: Path) -> None:
         for j, dom in enumerate(cert.domains):
             if dom.source not in cat.sources:
                 _fail(cert_path, f"{key}.domains.{j}.source", f"未知的出處 {dom.source!r}")
-            for comp in dom.competencies:
-                if comp not in comp_ids:
-                    _fail(cert_path, f"{key}.domains.{j}.competencies", f"未知的職能 {comp!r}")
+            for comp_id in dom.competencies:
+                if comp_id not in comp_ids:
+                    _fail(cert_path, f"{key}.domains.{j}.competencies", f"未知的職能 {comp_id!r}")
             if dom.weight is not None and dom.weight_range is not None:
                 _fail(cert_path, f"{key}.domains.{j}", "weight 與 weight_range 只能擇一")
 

@@ -21,7 +21,7 @@ import importlib
 import math
 import numbers
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -210,7 +210,7 @@ def check_labels(values: Any, expected: Iterable[str | int], *, what: str, order
     how many are missing or extra, never which.
     """
     kind = type(values)
-    names = {set: "集合", frozenset: "集合", list: "串列", tuple: "元組"}
+    names: dict[type, str] = {set: "集合", frozenset: "集合", list: "串列", tuple: "元組"}
     np = _loaded("numpy")
     pd = _loaded("pandas")
     array_ok = list in allow or tuple in allow
@@ -270,3 +270,19 @@ def check_text(value: Any, *, what: str, must_include: Iterable[str] = (), must_
     for fragment in must_not_include:
         if fragment in text:
             raise Mismatch(f"{what}：含有不應出現的內容。")
+
+
+def check_label_map(answer: Any, expected: Mapping[str, str], *, what: str, options: Sequence[str]) -> None:
+    """A dict {item: label} whose labels are among ``options``; every item is judged, nothing shown."""
+    if type(answer) is not dict:
+        raise Mismatch(f"{what}：應該是字典（dict），目前是 {type(answer).__name__}。")
+    missing = [k for k in expected if k not in answer]
+    if missing:
+        raise Mismatch(f"{what}：少了 {len(missing)} 個項目沒有作答。")
+    for k in expected:
+        v = dict.__getitem__(answer, k)
+        if type(v) is not str or str.strip(v) not in options:
+            raise Mismatch(f"{what}：「{k}」只能填 {'、'.join(options)} 之一。")
+    wrong = sum(not str.__eq__(str.strip(dict.__getitem__(answer, k)), v) for k, v in expected.items())
+    if wrong:
+        raise Mismatch(f"{what}：有 {wrong} 項判斷不對。")

@@ -17,14 +17,22 @@ runs every problem against both, and against untouched starter code.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from govai.exercises import progress
-from govai.exercises.compare import Mismatch, expect_type, same
+from govai.exercises.compare import Mismatch, check_bool, check_labels, check_number, expect_type, same
 
-__all__ = ["Problem", "Result", "Mismatch", "same", "expect_type", "display_markdown"]
+__all__ = ["Problem", "ValueProblem", "Result", "Mismatch", "same", "expect_type", "display_markdown",
+           "is_starter_function", "SEVEN_PRINCIPLES", "RISK_SOURCES"]
+
+# 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
+SEVEN_PRINCIPLES = (
+    "永續發展與福祉", "人類自主", "隱私保護與資料治理", "資安與安全", "透明與可解釋", "公平與不歧視", "問責",
+)
+# 數位發展部 AI 風險分類框架草案的三種風險來源
+RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
 
 Outcome = Literal["correct", "incorrect", "not_attempted", "error"]
 
@@ -117,7 +125,7 @@ class Problem:
             self._check(*values)
         except (Mismatch, AssertionError) as exc:
             return Result("incorrect", str(exc) or "答案不正確，可以用 `.hint()` 看提示。")
-        except Exception as exc:  # the learner's function raised: report it, do not crash the lesson
+        except Exception as exc:  # noqa: BLE001 - the learner's function raised: report it, do not crash the lesson
             return Result("error", f"執行你的答案時發生 {type(exc).__name__}：{exc}")
         return Result("correct", self.praise)
 
@@ -169,6 +177,52 @@ def _in_notebook() -> bool:
         return False
 
 
+class ValueProblem(Problem):
+    """A self-check answered with values only (route A promises no code): labels, numbers, yes/no, dicts.
+
+    ``_kinds`` names, per variable, how it is compared: ``labels`` (set or list, any order), ``ordered``
+    (list in order), ``count`` (a whole number), ``number`` (within ``_tol``), ``bool``, or ``same``
+    (text or a dict of labels, compared strictly). ``_whats`` names the property each checks.
+    """
+
+    _kinds: ClassVar[tuple[str, ...]]
+    _whats: ClassVar[tuple[str, ...]]
+    _tol: ClassVar[float] = 1e-9
+    _feedback: ClassVar[str] = ""
+
+    def _check(self, *values: Any) -> None:
+        expected = self._as_tuple(self._correct)
+        for value, kind, want, what in zip(values, self._kinds, expected, self._whats, strict=True):
+            try:
+                if kind == "labels":
+                    check_labels(value, want, what=what)
+                elif kind == "ordered":
+                    check_labels(value, want, what=what, ordered=True, allow=(list, tuple))
+                elif kind == "count":
+                    check_number(value, want, what=what, integer=True)
+                elif kind == "number":
+                    check_number(value, want, what=what, abs_tol=self._tol)
+                elif kind == "bool":
+                    check_bool(value, want, what=what)
+                else:
+                    same(value, want, what=what)
+            except Mismatch as exc:
+                raise Mismatch(f"{exc}{self._feedback}") from None
+
+
+def is_starter_function(func: Any, *probe: Any) -> bool:
+    """The starter's placeholder, so check() says 尚未作答: None, or a function whose body still
+    returns None (``pass``) when called with ``probe``."""
+    if func is None:
+        return True
+    if not callable(func):
+        return False
+    try:
+        return func(*probe) is None
+    except Exception:  # noqa: BLE001 - whatever the learner's function raises, it is an attempt, checked by _check
+        return False
+
+
 def problems_in(module: Any) -> list[Problem]:
     """The Problem instances an exercise-set module exposes, in definition order."""
     return [v for v in vars(module).values() if isinstance(v, Problem)]
@@ -196,7 +250,7 @@ def check_function_cases(func: Any, cases: Sequence[tuple[tuple[Any, ...], Any]]
             raise Mismatch(f"輸入 ({shown}) 時，{exc}") from None
 
 
-def check_code_set(value: Any, expected: set[str], name: str, example: str,
+def check_code_set(value: Any, expected: Collection[str], name: str, example: str,
                    too_many: str, too_few: str) -> None:
     """A set of item codes (case, clause or test ids): exact type, string codes, nothing extra, nothing missing.
 

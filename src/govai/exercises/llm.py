@@ -60,6 +60,9 @@ class LLMConfig:
     def endpoint(self) -> str:
         if not self.url:
             raise LLMUnavailable(OFFLINE_MESSAGE)
+        if not self.url.startswith(("http://", "https://")):
+            # urlopen would also read file: and ftp: URLs; the course only ever talks to a model server.
+            raise LLMUnavailable(f"GOVAI_LLM_URL 必須是 http:// 或 https:// 開頭的網址，目前是：{self.url}")
         base = self.url.rstrip("/")
         # Accept either the base URL (…/v1) or the full chat-completions URL.
         return base if base.endswith("/chat/completions") else base + "/chat/completions"
@@ -98,10 +101,10 @@ def chat(messages: list[dict[str, str]], *, temperature: float = 0.0, max_tokens
     headers = {"Content-Type": "application/json"}
     if cfg.api_key:
         headers["Authorization"] = f"Bearer {cfg.api_key}"
-    req = urllib.request.Request(endpoint, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+    req = urllib.request.Request(endpoint, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),  # noqa: S310 - http(s) only, see endpoint
                                  headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=cfg.timeout) as resp:  # noqa: S310 - URL set by the operator
+        with urllib.request.urlopen(req, timeout=cfg.timeout) as resp:  # noqa: S310 - http(s) only, see endpoint
             payload = json.loads(resp.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise LLMUnavailable(f"語言模型伺服器回應錯誤 HTTP {exc.code}：{exc.reason}") from exc
@@ -126,7 +129,6 @@ _LINE = re.compile(r"^\[([^\]]+)\]\s*(.+)$", re.M)
 _INJECTION = re.compile(r"忽略(以上|先前|前面|之前|所有)|無視(以上|先前|規則)|ignore(all|the)?(previous|above|prior)|"
                         r"系統提示|你現在是|開發者模式|developermode", re.I)
 REFUSAL = "資料中沒有足以回答的內容，無法回答；請洽承辦單位。"
-STUB_MODELS = ("local-model", "local-model-v2")
 MIN_OVERLAP = 0.25
 
 
@@ -180,7 +182,7 @@ class StubServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/v1"
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -208,7 +210,7 @@ def _handler(server: list[StubServer], api_key: str | None, rate_limit: int | No
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:  # http.server API
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send(404, {"error": {"message": "not found"}})
                 return

@@ -11,14 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from govai.exercises.compare import check_bool, check_labels, check_number
-from govai.exercises.core import Mismatch, Problem, expect_type
+from govai.exercises.core import RISK_SOURCES, SEVEN_PRINCIPLES, Mismatch, Problem, expect_type
 
-# 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
-SEVEN_PRINCIPLES = (
-    "永續發展與福祉", "人類自主", "隱私保護與資料治理", "資安與安全", "透明與可解釋", "公平與不歧視", "問責",
-)
-# 數位發展部 AI 風險分類框架草案的三種風險來源
-RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
 # 框架草案原文的名稱（後兩種來源）→ 課程簡稱
 RISK_SOURCE_ALIASES = dict(zip(("部署、操作及人機互動", "社會結構與環境衝擊"), RISK_SOURCES[1:], strict=True))
 
@@ -75,14 +69,6 @@ class RedactForPrompt(Problem):
 
     def _check(self, still_there: Any) -> None:
         check_labels(still_there, ["B", "D"], what="遮罩後還看得到的手機號碼代號")
-
-
-def _returns_none(func: Any, *probe: Any) -> bool:
-    """True for the starter's placeholder function (its body returns None), so check() says 尚未作答."""
-    try:
-        return func(*(probe or ("測試 0912-345-678",))) is None
-    except Exception:
-        return False
 
 
 # -- 課程 01_what_is_ai ---------------------------------------------------------------------------
@@ -242,16 +228,6 @@ class NextCharProbabilities(Problem):
             if abs(total - 1) > 0.01:
                 raise Mismatch(f"{exc}（提示：你的機率加起來是 {total:.2f}，應該是 1。）") from None
             raise
-
-
-def _temperature(probs: dict[str, float], temperature: float) -> dict[str, float]:
-    weights = {k: p ** (1 / temperature) for k, p in probs.items()}
-    total = sum(weights.values())
-    return {k: w / total for k, w in weights.items()}
-
-
-# Module level: a class-body comprehension cannot see class attributes.
-_TEMP_BASE = {"局": 0.6, "府": 0.3, "會": 0.1}
 
 
 class ApplyTemperature(Problem):

@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from govai.exercises.compare import check_labels, check_number, check_numbers
-from govai.exercises.core import Mismatch, Problem, call_safely, check_function_cases, expect_type, same
+from govai.exercises.core import (
+    Mismatch,
+    Problem,
+    call_safely,
+    check_function_cases,
+    expect_type,
+    is_starter_function,
+    same,
+)
 
 
 class FunctionProblem(Problem):
@@ -25,15 +33,7 @@ class FunctionProblem(Problem):
         return None
 
     def _is_blank(self, func: Any) -> bool:
-        if func is None:
-            return True
-        if not callable(func):
-            return False
-        try:
-            # The starter's body is `return None` (or `pass`): treat that as not attempted yet.
-            return func(*self._probe) is None
-        except Exception:
-            return False
+        return is_starter_function(func, *self._probe)
 
     def _check(self, func: Any) -> None:
         check_function_cases(func, self._cases, self._fname)

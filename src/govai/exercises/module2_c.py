@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.exercises.compare import check_bool, check_labels, check_number
 from govai.exercises.core import Mismatch, Problem, expect_type
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # 教學用的四級分類（簡化示意，非法定分級）；處理規則依行政院及所屬機關（構）使用生成式AI參考指引（112.10.03）。
 LEVELS = ("公開", "內部", "個資", "機密")
@@ -60,7 +63,7 @@ def mask_personal_data(text: str) -> str:
     return _MOBILE.sub("[手機]", text)
 
 
-def k_anonymity(rows: Any, keys: Sequence[str]) -> int:
+def k_anonymity(rows: pd.DataFrame | Iterable[Mapping[str, Any]], keys: Sequence[str]) -> int:
     """k of a table for the quasi-identifiers ``keys``: the size of the smallest group (k-匿名檢查工具)."""
     records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
     groups = Counter(tuple(r[k] for k in keys) for r in records)
@@ -75,7 +78,7 @@ def age_band(age: int, width: int = 10, top: int | None = None) -> str:
     return f"{low}-{low + width - 1}"
 
 
-def k_table(people: Any, settings: Mapping[str, tuple[int, Sequence[str]]]) -> Any:
+def k_table(people: pd.DataFrame, settings: Mapping[str, tuple[int, Sequence[str]]]) -> pd.DataFrame:
     """k per setting: ``{code: (age band width, other quasi-identifier columns)}`` → a DataFrame."""
     import pandas as pd
 
@@ -88,21 +91,21 @@ def k_table(people: Any, settings: Mapping[str, tuple[int, Sequence[str]]]) -> A
     return pd.DataFrame(rows).set_index("設定")
 
 
-def closing_days(cases: Any) -> Any:
+def closing_days(cases: pd.DataFrame) -> pd.Series:
     """Days from 受理日期 to 結案日期 for each case (a pandas Series)."""
     import pandas as pd
 
     return (pd.to_datetime(cases["結案日期"]) - pd.to_datetime(cases["受理日期"])).dt.days
 
 
-def section_summary(cases: Any) -> Any:
+def section_summary(cases: pd.DataFrame) -> pd.DataFrame:
     """件數、平均數、中位數與最大值 of the closing days per 受理科室 (the course's summary tool)."""
     days = cases.assign(天數=closing_days(cases))
     out = days.groupby("受理科室")["天數"].agg(["count", "mean", "median", "max"]).round(1)
     return out.rename(columns={"count": "件數", "mean": "平均天數", "median": "中位數天數", "max": "最長天數"})
 
 
-def days_table(cases: Any) -> Any:
+def days_table(cases: pd.DataFrame) -> pd.DataFrame:
     """How many cases closed after each number of days (a frequency table, 天數 → 件數)."""
     counts = closing_days(cases).value_counts().sort_index()
     return counts.rename_axis("結案天數").rename("件數").to_frame()
@@ -358,9 +361,6 @@ class WithinDays(Problem):
         if isinstance(within7_pct, (int, float)) and not isinstance(within7_pct, bool) and within7_pct <= 1:
             raise Mismatch("題目要的是百分比（例如 52.4），不是 0 到 1 之間的比例。")
         check_number(within7_pct, self._correct, what="7 天以內結案的百分比", abs_tol=0.05)
-
-
-ARTICLES = (2, 5, 6, 15, 16, 18)
 
 
 class ArticleFor(Problem):

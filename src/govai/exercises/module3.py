@@ -5,6 +5,7 @@ Bind in a notebook: ``from govai.exercises import module3 as ex``; then ``ex.q1.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from govai.exercises.core import Mismatch, Problem, expect_type, same
@@ -721,7 +722,7 @@ _HELDOUT_CODES = "警警交交交交交環環警交警交交警警工交交環�
 _HELDOUT_NAMES = {"交": "交通局", "工": "工務局", "環": "環境保護局", "警": "警察局", "衛": "衛生局"}
 
 
-def heldout_report(predictions: Any) -> dict[str, Any]:
+def heldout_report(predictions: Iterable[object]) -> dict[str, Any]:
     """Score predictions for ``data/module3/agency_heldout.csv`` (in file order) without showing its labels.
 
     Returns the accuracy and each agency's recall; the labels themselves are never returned.

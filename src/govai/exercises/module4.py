@@ -11,14 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from govai.exercises.compare import check_labels, check_number
-from govai.exercises.core import Mismatch, Problem, check_code_set, check_function_cases, expect_type, same
-
-# 人工智慧基本法 七大原則（出處：人工智慧基本法，2025-12-23 三讀）
-SEVEN_PRINCIPLES = (
-    "永續發展與福祉", "人類自主", "隱私保護與資料治理", "資安與安全", "透明與可解釋", "公平與不歧視", "問責",
+from govai.exercises.core import (
+    RISK_SOURCES,
+    Mismatch,
+    Problem,
+    check_code_set,
+    check_function_cases,
+    expect_type,
+    is_starter_function,
+    same,
 )
-# 數位發展部 AI 風險分類框架草案的三種風險來源
-RISK_SOURCES = ("技術設計缺陷", "部署與人機互動", "社會結構衝擊")
 
 # 身分證字號第一碼英文字母的對應數值（內政部編碼規則；I、O 排在最後，W 在 Y 之後）。
 LETTER_CODES: dict[str, int] = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
@@ -113,13 +115,6 @@ def risk_worksheet(rows: Mapping[str, tuple[int, int]]) -> Any:
     return ui
 
 
-def _returns_none(func: Any, *args: Any) -> bool:
-    try:
-        return func(*args) is None
-    except Exception:
-        return False
-
-
 class ValidTaiwanId(Problem):
     id = "module4.valid_tw_id"
     title = "身分證字號檢查碼"
@@ -157,7 +152,7 @@ class ValidTaiwanId(Problem):
         return None
 
     def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, "A123456789"))
+        return is_starter_function(func, "A123456789")
 
     def _check(self, func: Any) -> None:
         check_function_cases(func, self._cases, "is_valid_id")
@@ -201,7 +196,7 @@ class MaskPii(Problem):
         return None
 
     def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, "0912-345-678"))
+        return is_starter_function(func, "0912-345-678")
 
     def _check(self, func: Any) -> None:
         check_function_cases(func, self._cases, "mask_pii")

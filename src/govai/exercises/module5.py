@@ -7,12 +7,21 @@ The lesson data sit in ``data/module5/`` (synthetic, 合成資料).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.exercises.compare import check_bool, check_labels, check_number
-from govai.exercises.core import Mismatch, Problem, check_function_cases, expect_type, same
+from govai.exercises.core import (
+    Mismatch,
+    Problem,
+    check_function_cases,
+    expect_type,
+    is_starter_function,
+    same,
+)
 
-CRITERIA = ("價值", "資料準備度", "風險可控度", "成本可負擔度", "組織準備度")
+if TYPE_CHECKING:
+    import pandas as pd
+
 DEFAULT_WEIGHTS: dict[str, float] = {"價值": 0.3, "資料準備度": 0.25, "風險可控度": 0.2, "成本可負擔度": 0.15,
                                      "組織準備度": 0.1}
 
@@ -45,7 +54,7 @@ def rank_use_cases(rows: Sequence[Mapping[str, Any]], weights: Mapping[str, floa
     return sorted(ranked, key=lambda kv: -kv[1])
 
 
-def scoring_matrix(table: Any) -> Any:
+def scoring_matrix(table: pd.DataFrame) -> Any:
     """Five weight sliders over a use-case table (a pandas DataFrame); the ranking updates as they move."""
     import ipywidgets as w
     from IPython.display import display
@@ -88,13 +97,6 @@ def npv_explorer(cashflows: Sequence[float]) -> Any:
     return Explorer("折現率（%）", render, 0.0, 15.0, 0.5, 3.0).show()
 
 
-def _returns_none(func: Any, *args: Any) -> bool:
-    try:
-        return func(*args) is None
-    except Exception:
-        return False
-
-
 class WeightedScore(Problem):
     id = "module5.weighted_score"
     title = "可行性評分矩陣的加權分數"
@@ -125,7 +127,7 @@ class WeightedScore(Problem):
         return None
 
     def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, {"價值": 1}, {"價值": 1.0}))
+        return is_starter_function(func, {"價值": 1}, {"價值": 1.0})
 
     def _check(self, func: Any) -> None:
         check_function_cases(func, self._cases, "score_of")
@@ -219,7 +221,7 @@ class NetPresentValue(Problem):
         return None
 
     def _is_blank(self, func: Any) -> bool:
-        return func is None or (callable(func) and _returns_none(func, 0.03, [-1, 1]))
+        return is_starter_function(func, 0.03, [-1, 1])
 
     def _check(self, func: Any) -> None:
         if not callable(func):
@@ -267,7 +269,7 @@ class Payback(Problem):
 
     def _is_blank(self, func: Any) -> bool:
         # A blank function returns None, which is also a legal answer: probe with a series that does pay back.
-        return func is None or (callable(func) and _returns_none(func, [-1, 2]))
+        return is_starter_function(func, [-1, 2])
 
     def _check(self, func: Any) -> None:
         check_function_cases(func, self._cases, "my_payback")
@@ -305,7 +307,7 @@ q6 = SmartKpis()
 # -- 提供的工具（課程與評分作業共用）：學習者執行、閱讀、判斷，不必自己寫程式 ------------------------
 
 
-def score_table(table: Any, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> Any:
+def score_table(table: pd.DataFrame, weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> pd.DataFrame:
     """Each use case's weighted score (Σ score × weight, 2 decimals) beside its criteria, in file order.
 
     The tool does the arithmetic; thresholds and the shortlist are the learner's judgement.

@@ -6,11 +6,13 @@ The lesson data sit in ``data/module6_a/`` (synthetic, 合成資料).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.exercises.compare import check_number
-from govai.exercises.core import Mismatch, Problem, expect_type
-from govai.exercises.module7 import ValueProblem
+from govai.exercises.core import Mismatch, Problem, ValueProblem, expect_type
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DECISIONS = ("擴大", "修正", "停止")
 
@@ -39,7 +41,7 @@ def availability(days: int, downtime_minutes: float) -> float:
     return 1 - downtime_minutes / (days * 24 * 60)
 
 
-def kpi_dashboard(weekly: Any, targets: Any) -> Any:
+def kpi_dashboard(weekly: pd.DataFrame, targets: pd.DataFrame) -> Any:
     """A week slider: KPI values of the chosen week against baseline and target, met or not."""
     from govai.exercises.widgets import Explorer
 
@@ -58,13 +60,6 @@ def kpi_dashboard(weekly: Any, targets: Any) -> Any:
                 f"{body}</table>")
 
     return Explorer("第幾週", render, 1, int(weekly["週"].max()), 1, 1).show()
-
-
-def _returns_none(func: Any, *args: Any) -> bool:
-    try:
-        return func(*args) is None
-    except Exception:
-        return False
 
 
 class PctChange(ValueProblem):

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from govai.exercises.compare import check_bool, check_labels, check_number
+from govai.exercises.compare import check_bool, check_label_map, check_labels, check_number
 from govai.exercises.core import Mismatch, Problem, display_markdown, expect_type, same
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _EXPERIMENT = ("nvidia-nca-genl/D3", "nvidia-nca-genm/D1")
 _PERF = "nvidia-nca-genm/D6"
@@ -45,7 +48,7 @@ def _floats(values: Any) -> list[float]:
     return [float(v) for v in list(values)]
 
 
-def paired_comparison(before: Any, after: Any, *, method: str = "成對 t 檢定", confidence: float = 0.95,
+def paired_comparison(before: Sequence[float] | pd.Series, after: Sequence[float] | pd.Series, *, method: str = "成對 t 檢定", confidence: float = 0.95,
                       show: bool = True) -> dict[str, float]:
     """Compare times before and after with the chosen ``method`` (one of :data:`METHODS`).
 
@@ -90,7 +93,7 @@ def paired_comparison(before: Any, after: Any, *, method: str = "成對 t 檢定
     return out
 
 
-def time_summary(table: Any, *, weighted: bool, before: tuple[str, str] = ("導入前件數", "導入前每件分鐘"),
+def time_summary(table: pd.DataFrame, *, weighted: bool, before: tuple[str, str] = ("導入前件數", "導入前每件分鐘"),
                  after: tuple[str, str] = ("導入後件數", "導入後每件分鐘"), show: bool = True) -> dict[str, float]:
     """Mean minutes before and after, and the saving in percent.
 
@@ -113,7 +116,7 @@ def time_summary(table: Any, *, weighted: bool, before: tuple[str, str] = ("導�
     return out
 
 
-def routing_counts(table: Any, label: str, *, truth: str = "正確科室", predicted: str = "AI分派科室",
+def routing_counts(table: pd.DataFrame, label: str, *, truth: str = "正確科室", predicted: str = "AI分派科室",
                    show: bool = True) -> dict[str, int]:
     """Counts for one department: 分派正確 (both), 誤派進來 (AI said label, truth differs),
     漏派出去 (truth is label, AI said another), and 全部件數 / 全部分派正確件數 over all departments."""
@@ -128,25 +131,6 @@ def routing_counts(table: Any, label: str, *, truth: str = "正確科室", predi
     if show:
         display_markdown(f"**「{label}」的分派計數**\n\n" + "\n".join(f"- {k}：{v}" for k, v in out.items()))
     return out
-
-
-# -- helpers for value answers -----------------------------------------------------------------
-
-
-def check_label_map(answer: Any, expected: Mapping[str, str], *, what: str, options: Sequence[str]) -> None:
-    """A dict {item: label} whose labels are among ``options``; every item is judged, nothing shown."""
-    if type(answer) is not dict:
-        raise Mismatch(f"{what}：應該是字典（dict），目前是 {type(answer).__name__}。")
-    missing = [k for k in expected if k not in answer]
-    if missing:
-        raise Mismatch(f"{what}：少了 {len(missing)} 個項目沒有作答。")
-    for k in expected:
-        v = dict.__getitem__(answer, k)
-        if type(v) is not str or str.strip(v) not in options:
-            raise Mismatch(f"{what}：「{k}」只能填 {'、'.join(options)} 之一。")
-    wrong = sum(not str.__eq__(str.strip(dict.__getitem__(answer, k)), v) for k, v in expected.items())
-    if wrong:
-        raise Mismatch(f"{what}：有 {wrong} 項判斷不對。")
 
 
 # -- lesson 1: process map and measures ----------------------------------------------------------

@@ -7,11 +7,14 @@ The lesson data sit in ``data/module7/`` (synthetic, 合成資料).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from statistics import NormalDist
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from govai.exercises.compare import check_bool, check_labels, check_number
-from govai.exercises.core import Mismatch, Problem, expect_type, same
+from govai.exercises.core import Mismatch, Problem, ValueProblem, expect_type
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _Z = NormalDist()
 
@@ -55,7 +58,8 @@ def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> float:
     return (x2 / n2 - x1 / n1) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
 
 
-def sample_size_table(baseline: float, targets: Any, powers: Any = (0.8, 0.9), alphas: Any = (0.05, 0.10)) -> Any:
+def sample_size_table(baseline: float, targets: Iterable[float], powers: Iterable[float] = (0.8, 0.9),
+                      alphas: Iterable[float] = (0.05, 0.10)) -> pd.DataFrame:
     """A provided calculator's output: per-group n for each target, power and two-sided alpha."""
     import pandas as pd
 
@@ -65,7 +69,7 @@ def sample_size_table(baseline: float, targets: Any, powers: Any = (0.8, 0.9), a
     return pd.DataFrame(rows)
 
 
-def z_table(results: Any) -> Any:
+def z_table(results: pd.DataFrame) -> pd.DataFrame:
     """A provided tool's output: each outcome's rates and pooled z (試辦組減對照組), rounded to 2 decimals."""
     import pandas as pd
 
@@ -76,46 +80,6 @@ def z_table(results: Any) -> Any:
                      "對照組比例": round(r["對照組事件數"] / r["對照組人數"], 3),
                      "試辦組比例": round(r["試辦組事件數"] / r["試辦組人數"], 3), "z（試辦減對照）": round(z, 2)})
     return pd.DataFrame(rows)
-
-
-def _returns_none(func: Any, *args: Any) -> bool:
-    try:
-        return func(*args) is None
-    except Exception:
-        return False
-
-
-class ValueProblem(Problem):
-    """A self-check answered with values only (route A promises no code): labels, numbers, yes/no, dicts.
-
-    ``_kinds`` names, per variable, how it is compared: ``labels`` (set or list, any order), ``ordered``
-    (list in order), ``count`` (a whole number), ``number`` (within ``_tol``), ``bool``, or ``same``
-    (text or a dict of labels, compared strictly). ``_whats`` names the property each checks.
-    """
-
-    _kinds: ClassVar[tuple[str, ...]]
-    _whats: ClassVar[tuple[str, ...]]
-    _tol: ClassVar[float] = 1e-9
-    _feedback: ClassVar[str] = ""
-
-    def _check(self, *values: Any) -> None:
-        expected = self._as_tuple(self._correct)
-        for value, kind, want, what in zip(values, self._kinds, expected, self._whats, strict=True):
-            try:
-                if kind == "labels":
-                    check_labels(value, want, what=what)
-                elif kind == "ordered":
-                    check_labels(value, want, what=what, ordered=True, allow=(list, tuple))
-                elif kind == "count":
-                    check_number(value, want, what=what, integer=True)
-                elif kind == "number":
-                    check_number(value, want, what=what, abs_tol=self._tol)
-                elif kind == "bool":
-                    check_bool(value, want, what=what)
-                else:
-                    same(value, want, what=what)
-            except Mismatch as exc:
-                raise Mismatch(f"{exc}{self._feedback}") from None
 
 
 class LowestStage(Problem):

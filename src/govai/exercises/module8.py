@@ -25,12 +25,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from govai.exercises.compare import check_label_map
 from govai.exercises.core import Mismatch, Problem, expect_type
 
 _PLAN = "ipas-planner-intermediate/L21"
-_OFFICE = ("iii-genai-office/N1", "iii-genai-office/N2")
 _ART = ("iii-genai-art/N1", "iii-genai-art/N2")
-_ASSIST = ("iii-llm-assistant/N1", "iii-llm-assistant/N2")
 
 # -- prompt design ------------------------------------------------------------------------------
 
@@ -231,13 +230,6 @@ def check_letter(text: str, *, show: bool = True) -> list[str]:
 
 
 # -- helpers for value answers -----------------------------------------------------------------
-
-
-def check_label_map(answer: Any, expected: Mapping[str, str], *, what: str, options: Sequence[str]) -> None:
-    """A dict {item: label} whose labels are among ``options``; every item is judged, nothing shown."""
-    from govai.exercises.module6_c import check_label_map as _check
-
-    _check(answer, expected, what=what, options=options)
 
 
 def check_error_map(answer: Any, expected: Mapping[str, Sequence[str]], *, what: str) -> None:

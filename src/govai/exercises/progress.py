@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_learner ON events (learner, exercise);
 """
+# Seconds to wait for another process's lock on the store (a lesson, the runner and the records
+# commands may open it at once) before giving up on the event.
+LOCK_TIMEOUT = 5.0
 
 
 def home() -> Path:
@@ -42,7 +45,7 @@ def current_learner() -> str:
 
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, timeout=5)
+    con = sqlite3.connect(path, timeout=LOCK_TIMEOUT)
     con.executescript(SCHEMA)
     return con
 
@@ -81,7 +84,7 @@ def summary(learner: str | None = None, path: Path | None = None,
     if not p.exists():
         return {}
     try:
-        con = sqlite3.connect(p, timeout=5)
+        con = sqlite3.connect(p, timeout=LOCK_TIMEOUT)
         rows = con.execute(
             """SELECT exercise,
                       SUM(kind = 'check' AND (? = 0 OR COALESCE(outcome, '') != 'not_attempted')),

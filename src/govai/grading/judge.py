@@ -32,7 +32,7 @@ import io
 import os
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -46,9 +46,14 @@ from govai.grading.sandbox import Job, Sandbox
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
+# Seconds one cell may run when `govai grade` is given no --timeout (nbgrader's Execute.timeout);
+# the papermill engine, the worker's default and `govai validate --mutations` use the same.
+CELL_TIMEOUT = 120.0
+
+
 @dataclass
 class JudgeLimits:
-    cell_timeout: float = 120.0
+    cell_timeout: float = CELL_TIMEOUT
     interrupt_grace: float = 3.0
     max_restarts: int = 3
     submission_budget: float | None = None     # seconds for the whole notebook (default 10 × cell_timeout)
@@ -242,8 +247,9 @@ class LearnerKernel:
         value = reply.get("value")
         if type(value) is not dict:
             return {}, []
-        changed = value.get("changed") if type(value.get("changed")) is dict else {}
-        removed = value.get("removed") if type(value.get("removed")) is list else []
+        changed, removed = value.get("changed"), value.get("removed")
+        changed = changed if type(changed) is dict else {}
+        removed = removed if type(removed) is list else []
         out: dict[str, bytes] = {}
         for rel, b64 in list(changed.items())[:10_000]:
             if type(rel) is str and type(b64) is str and safe_relpath(rel):
@@ -268,7 +274,8 @@ class LearnerKernel:
             hid = h.get("h")
             if type(hid) is not int:
                 raise wire.WireError("bad handle")
-            kind = h.get("k") if type(h.get("k")) is str else "object"
+            kind = h.get("k")
+            kind = kind if type(kind) is str else "object"
             cls = LearnerFunction if h.get("c") is True else LearnerObject
             return cls(self, hid, gen, kind[:100])
 
@@ -282,7 +289,8 @@ def _learner_exception(info: Any) -> BaseException:
     evalue = str(info.get("evalue", ""))[:5000]
     if ename == "KeyboardInterrupt":
         return TimeoutError("學員程式執行逾時，已中斷")
-    bases = info.get("bases") if type(info.get("bases")) is list else []
+    bases = info.get("bases")
+    bases = bases if type(bases) is list else []
     for name in bases:
         cls = getattr(builtins, str(name), None)
         if (isinstance(cls, type) and issubclass(cls, Exception)):
@@ -621,8 +629,8 @@ def definitions(source: str) -> str:
         tree = ast.parse(source)
     except SyntaxError:
         return ""
-    keep = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                                   ast.AsyncFunctionDef, ast.ClassDef))]
+    keep: list[ast.stmt] = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef,
+                                                                   ast.AsyncFunctionDef, ast.ClassDef))]
     return ast.unparse(ast.Module(body=keep, type_ignores=[])) if keep else ""
 
 
@@ -642,7 +650,7 @@ class JudgeShell:
     """``get_ipython()`` inside a test: timing magics run here; other magics and ``!`` in the learner kernel."""
 
     def __init__(self, ns: TestNamespace, kernel: LearnerKernel, outputs: list[NotebookNode],
-                 flush: Any) -> None:
+                 flush: Callable[[], None]) -> None:
         self.ns, self.kernel, self.outputs, self.flush = ns, kernel, outputs, flush
         self.user_ns = ns
 
@@ -655,10 +663,11 @@ class JudgeShell:
         except SyntaxError:
             tree = ast.parse(python_source(code))
         value = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr) and len(tree.body) == 1:
-            value = eval(compile(ast.Expression(tree.body[0].value), "<magic>", "eval"), self.ns)
+        only = tree.body[0] if len(tree.body) == 1 else None
+        if isinstance(only, ast.Expr):
+            value = eval(compile(ast.Expression(only.value), "<magic>", "eval"), self.ns)
         else:
-            exec(compile(tree, "<magic>", "exec"), self.ns)
+            exec(compile(tree, "<magic>", "exec"), self.ns)  # noqa: S102 - the test cell's %time: running tests is the judge's job
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         builtins.print(f"CPU times: total: {cpu * 1000:.3g} ms\nWall time: {wall * 1000:.3g} ms" if label == "time"
                        else f"{wall * 1e6:.3g} µs per loop (1 run)", file=self.ns["__stdout__"])
@@ -682,7 +691,7 @@ class JudgeShell:
         if name in ("time", "timeit"):
             return self._timed(cell, name)
         if name == "capture":
-            exec(compile(python_source(cell), "<magic>", "exec"), self.ns)
+            exec(compile(python_source(cell), "<magic>", "exec"), self.ns)  # noqa: S102 - the test cell's %%capture body
             return None
         return self._forward(f"%%{name} {line}\n{cell}")
 
@@ -739,7 +748,7 @@ def run_test(source: str, kernel: LearnerKernel, persistent: dict[str, Any], fil
         ns.prefetch(free_names(code))
         last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
         body = tree.body[:-1] if last is not None else tree.body
-        exec(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"), ns)
+        exec(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"), ns)  # noqa: S102 - a test cell, run here by design
         if last is not None:
             value = eval(compile(ast.Expression(last.value), filename, "eval"), ns)
             if value is not None and not _semicolon(source):
@@ -830,7 +839,8 @@ def with_outputs(nb: NotebookNode, text: Any) -> NotebookNode:
         done = json.loads(text) if type(text) is str else {}
     except ValueError:
         done = {}
-    cells = done.get("cells") if type(done) is dict and type(done.get("cells")) is list else []
+    cells = done.get("cells") if type(done) is dict else None
+    cells = cells if type(cells) is list else []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue

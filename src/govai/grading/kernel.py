@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.grading import wire
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 _ALLOWED_MIME = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg")
 
@@ -117,7 +120,7 @@ class _RealBuiltins:
         builtins.__dict__.update(self.patched)
 
 
-def make_shell() -> Any:
+def make_shell() -> InteractiveShell:
     """An IPython shell whose display and tracebacks land in COLLECTOR (built once, in the zygote)."""
     from IPython.core.displayhook import DisplayHook
     from IPython.core.displaypub import DisplayPublisher
@@ -172,7 +175,7 @@ def make_shell() -> Any:
 
 
 class Server:
-    def __init__(self, sock: socket.socket, shell: Any, output_limit: int) -> None:
+    def __init__(self, sock: socket.socket, shell: InteractiveShell, output_limit: int) -> None:
         self.sock, self.shell = sock, shell
         COLLECTOR.limit = output_limit
         self.handles: dict[int, Any] = {}
@@ -325,9 +328,9 @@ class Server:
             pairs = [[name, self.encode(ns[name])] for name in msg.get("names", [])
                      if isinstance(name, str) and name in ns]
             return {"value": {"d": pairs}}
-        target = self.handles.get(msg.get("ref")) if "ref" in msg else None
         if "ref" in msg and msg.get("ref") not in self.handles:
             return {"raise": {"ename": "ReferenceError", "evalue": "unknown handle", "bases": ["ReferenceError"]}}
+        target: Any = self.handles[msg["ref"]] if "ref" in msg else None
         if op == "call":
             args = self.decode(msg.get("args", {"l": []}))
             kwargs = self.decode(msg.get("kwargs", {"d": []}))
@@ -355,7 +358,7 @@ class Server:
         return {"raise": {"ename": "ValueError", "evalue": f"unknown op {op!r}", "bases": ["ValueError"]}}
 
 
-def serve(sock: socket.socket, shell: Any, output_limit: int) -> None:
+def serve(sock: socket.socket, shell: InteractiveShell, output_limit: int) -> None:
     import os
 
     sys.path.insert(0, os.getcwd())

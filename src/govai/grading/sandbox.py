@@ -37,12 +37,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govai.grading import wire
+
+# Seconds for the container to come up and its zygote to import IPython and the course's libraries.
+START_TIMEOUT = 120.0
 
 HOME = "/home/learner"
 _UID_BASE = 1_900_000_000
@@ -178,7 +180,7 @@ class Sandbox:
 
     # lifecycle
 
-    def start(self, timeout: float = 120) -> Sandbox:
+    def start(self, timeout: float = START_TIMEOUT) -> Sandbox:
         bwrap = bwrap_path()
         if not bwrap:
             raise SandboxError("找不到 bubblewrap（bwrap），請執行 `make install` / bubblewrap (bwrap) is not installed")
@@ -291,10 +293,10 @@ class Sandbox:
                 self._failed = str(msg.get("message"))
                 self._ready.set()
             elif msg.get("op") == "exited":
-                state = self._jobs.get(msg.get("job"))
-                if state is not None:
-                    state.status = msg.get("status")
-                    state.exited.set()
+                exited = self._jobs.get(msg.get("job"))
+                if exited is not None:
+                    exited.status = msg.get("status")
+                    exited.exited.set()
 
     # bwrap command
 
@@ -326,8 +328,10 @@ class Sandbox:
             if os.path.exists(d):
                 args += ["--ro-bind", d, d] if not os.path.islink(d) else ["--symlink", os.readlink(d), d]
         # Scratch first, runtime on top: a runtime path below /tmp or /home must stay visible.
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/home",
-                 "--dir", HOME, "--dir", "/dev/shm", "--chdir", "/home"]
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        for scratch in SANDBOX_SCRATCH:
+            args += ["--tmpfs", scratch]
+        args += ["--dir", HOME, "--dir", "/dev/shm", "--chdir", "/home"]
         bound = self._bind_paths()
         made: set[Path] = set()
         stashed: list[tuple[str, str]] = []
@@ -406,7 +410,7 @@ def zygote_main(fd: int, preload: list[str]) -> None:
 
         kernel.preload(preload)
         shell = kernel.make_shell()
-    except BaseException as exc:  # noqa: BLE001 - report anything to the host
+    except BaseException as exc:  # report anything to the host (re-raised)
         ctl.send(json.dumps({"op": "error", "message": f"{type(exc).__name__}: {exc}"}).encode())
         raise
     children: dict[int, int] = {}       # pid -> job id
@@ -419,7 +423,7 @@ def zygote_main(fd: int, preload: list[str]) -> None:
     import select
 
     while True:
-        ready, _, _ = select.select([ctl, rfd], [], [], 1.0)
+        ready, _, _ = select.select([ctl.fileno(), rfd], [], [], 1.0)
         if rfd in ready:
             os.read(rfd, 4096)
         while children:
@@ -433,7 +437,7 @@ def zygote_main(fd: int, preload: list[str]) -> None:
             if job is not None:
                 by_job.pop(job, None)
                 ctl.send(json.dumps({"op": "exited", "job": job, "status": status}).encode())
-        if ctl not in ready:
+        if ctl.fileno() not in ready:
             continue
         try:
             data, fds, _flags, _addr = socket.recv_fds(ctl, 65536, 4)
@@ -462,10 +466,10 @@ def zygote_main(fd: int, preload: list[str]) -> None:
             children[pid] = msg["job"]
             by_job[msg["job"]] = pid
         elif op in ("signal", "kill"):
-            pid = by_job.get(msg.get("job"))
-            if pid:
+            job_pid = by_job.get(msg.get("job"))
+            if job_pid:
                 try:
-                    os.kill(pid, signal.SIGKILL if op == "kill" else int(msg.get("sig", signal.SIGINT)))
+                    os.kill(job_pid, signal.SIGKILL if op == "kill" else int(msg.get("sig", signal.SIGINT)))
                 except ProcessLookupError:
                     pass
         elif op == "exit":
@@ -573,15 +577,3 @@ def _main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     _main(sys.argv[1:])
-
-
-def wait_gone(pid: int, timeout: float = 5.0) -> bool:
-    """True once ``pid`` no longer exists (tests use it to prove nothing outlives a job)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False

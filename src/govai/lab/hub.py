@@ -230,7 +230,8 @@ def set_password(user: str, password: str) -> None:
 
 
 def _pg_bin(name: str) -> str:
-    found = shutil.which(name) or (sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [None])[-1]
+    installed = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    found = shutil.which(name) or (installed[-1] if installed else None)
     if not found:
         raise HubError("找不到 PostgreSQL：請先執行 make install / PostgreSQL not installed: run `make install`")
     return found
@@ -297,7 +298,7 @@ def start_postgres(state: Path) -> subprocess.Popen[Any]:
     import psycopg
 
     dsn = f"postgresql://govai:{_db_password(state)}@127.0.0.1:{settings['pg_port']}/postgres"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + proc.SERVER_START_TIMEOUT
     while True:
         try:
             con = psycopg.connect(dsn, connect_timeout=2, autocommit=True)
@@ -483,12 +484,12 @@ def start(state: Path, *, print_help: bool = True) -> tuple[subprocess.Popen[Any
                      stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     log.close()
     url = f"http://{settings['ip']}:{settings['port']}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + proc.SERVER_START_TIMEOUT
     import urllib.request
 
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/hub/health", timeout=5) as r:
+            with urllib.request.urlopen(f"{url}/hub/health", timeout=5) as r:  # noqa: S310 - http:// built above
                 if r.status == 200:
                     break
         except OSError:

@@ -44,13 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.action == "build":
-            result = build_pack(args.out)
-            _print_counts(result.counts)
-            print(f"已建置 / built {result.wheel}\n來源紀錄 / provenance {result.provenance}")
+            built = build_pack(args.out)
+            _print_counts(built.counts)
+            print(f"已建置 / built {built.wheel}\n來源紀錄 / provenance {built.provenance}")
         elif args.action == "install":
-            result = install_pack(force=args.force)
-            state = "已安裝 / installed" if result.changed else "已是最新，略過 / up to date, skipped"
-            print(f"zh_TW 語言套件 / language pack {result.version}: {state}")
+            installed = install_pack(force=args.force)
+            state = "已安裝 / installed" if installed.changed else "已是最新，略過 / up to date, skipped"
+            print(f"zh_TW 語言套件 / language pack {installed.version}: {state}")
         else:
             version = installed_version()
             pack = installed_pack_dir()

@@ -244,7 +244,8 @@ def merge_domain(
             if gm.note:
                 entry["note"] = gm.note
         elif simplified is not None:
-            converted, used = [], []
+            converted: list[str] = []
+            used: list[str] = []
             for text in simplified:
                 out, terms_used = apply_terms(convert(text), msgid_of(key), glossary.terms)
                 converted.append(out)
@@ -258,7 +259,8 @@ def merge_domain(
         if simplified is not None and entry["source"] != "official":
             entry["zh_CN"] = simplified[0]
         provenance[key] = entry
-    header = dict((official or source).header) if (official or source) else {}
+    base = official or source
+    header = dict(base.header) if base else {}
     header.update({"domain": domain, "language": "zh-TW"})
     counts = {
         source_name: sum(1 for e in provenance.values() if e["source"] == source_name)

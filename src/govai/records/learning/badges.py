@@ -24,12 +24,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from openbadgeslib import ob3
 
 from govai.course import catalog as catalog_mod
 from govai.records.learning import completion, keys, records_dir
+
+if TYPE_CHECKING:
+    from govai.records.results import ResultsDB
 
 PURPOSE = "revocation"
 NAMESPACE = uuid.UUID("0b6c1f4e-8a3d-5e2f-9c7b-4d5e6f708192")
@@ -140,7 +143,7 @@ def is_revoked(jti: str) -> bool:
     return bool(entry and entry.revoked)
 
 
-def issue(learner: str, db: Any = None, *, cat: catalog_mod.Catalog | None = None,
+def issue(learner: str, db: ResultsDB | str | None = None, *, cat: catalog_mod.Catalog | None = None,
           ratio: float | None = None, now: datetime | None = None) -> list[Badge]:
     """Issue a badge for every completed track and route that has no valid one yet; returns the valid ones."""
     cat = cat or catalog_mod.default()

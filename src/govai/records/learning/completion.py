@@ -16,11 +16,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from govai.course import catalog as catalog_mod
+from govai.errors import SubmissionError
 from govai.records.coverage import GradedItem, all_items
+
+if TYPE_CHECKING:
+    from govai.records.results import ResultsDB
 
 PASS_RATIO = 0.6
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -78,7 +83,7 @@ class RouteCompletion:
     hours: float
 
 
-def auto_graded_keys(src: Any = None) -> set[tuple[str, str]]:
+def auto_graded_keys(src: Path | None = None) -> set[tuple[str, str]]:
     """(notebook, grade id) of every auto-graded item of the masters (test cells: grade, no solution)."""
     from govai.grading import engine
     from govai.records.coverage import master_paths
@@ -87,7 +92,7 @@ def auto_graded_keys(src: Any = None) -> set[tuple[str, str]]:
     for track, path in master_paths(src):
         try:
             nb = engine.read_notebook(path)
-        except Exception:      # a master being written right now: coverage.masters() warns about it
+        except SubmissionError:      # a master being written right now: coverage.masters() warns about it
             continue
         for cell in nb.cells:
             grader = cell.get("metadata", {}).get("nbgrader") or {}
@@ -96,7 +101,7 @@ def auto_graded_keys(src: Any = None) -> set[tuple[str, str]]:
     return keys
 
 
-def track_completions(db: Any, learner: str, *, items: list[GradedItem] | None = None,
+def track_completions(db: ResultsDB | str | None, learner: str, *, items: list[GradedItem] | None = None,
                       cat: catalog_mod.Catalog | None = None, ratio: float | None = None) -> list[TrackCompletion]:
     """Every track the learner has results for, completed or not."""
     from govai.records.results import ResultsDB

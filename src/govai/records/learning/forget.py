@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.exercises import progress
 from govai.records.learning import badges, hours, xapi
 
+if TYPE_CHECKING:
+    from govai.records.results import ResultsDB
 
-def delete_results(learner: str, db: Any = None) -> int:
+
+def delete_results(learner: str, db: ResultsDB | str | None = None) -> int:
     from sqlalchemy import delete, select
 
     from govai.records.results import ResultsDB, notebook_runs, results, runs
@@ -33,7 +36,7 @@ def delete_progress(learner: str, path: Path | None = None) -> int:
     p = path or progress.store_path()
     if not Path(p).exists():
         return 0
-    con = sqlite3.connect(p, timeout=5)
+    con = sqlite3.connect(p, timeout=progress.LOCK_TIMEOUT)
     try:
         with con:
             return int(con.execute("DELETE FROM events WHERE learner = ?", (learner,)).rowcount or 0)
@@ -41,7 +44,7 @@ def delete_progress(learner: str, path: Path | None = None) -> int:
         con.close()
 
 
-def forget(learner: str, db: Any = None, *, progress_path: Path | None = None, statements: Path | None = None,
+def forget(learner: str, db: ResultsDB | str | None = None, *, progress_path: Path | None = None, statements: Path | None = None,
            lrs: xapi.LRS | None = None, lrs_store: Path | None = None) -> dict[str, Any]:
     """Remove the learner everywhere; returns what was removed from each store.
 

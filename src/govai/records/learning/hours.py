@@ -19,12 +19,15 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from govai.course import catalog as catalog_mod
 from govai.records.learning import completion, keys, records_dir
+
+if TYPE_CHECKING:
+    from govai.records.results import ResultsDB
 
 FIELDS: dict[str, str] = {
     "learner": "學員代號（結果資料庫中的 learner）",
@@ -92,7 +95,7 @@ def _date(iso: str | None, fmt: str) -> str:
     return d.strftime(fmt)
 
 
-def rows(db: Any = None, *, learners: list[str] | None = None, roster: dict[str, dict[str, str]] | None = None,
+def rows(db: ResultsDB | str | None = None, *, learners: list[str] | None = None, roster: dict[str, dict[str, str]] | None = None,
          cat: catalog_mod.Catalog | None = None, ratio: float | None = None) -> list[dict[str, Any]]:
     """One dict per learner and completed track, with every field of :data:`FIELDS`."""
     from govai.records.learning import badges
@@ -146,7 +149,7 @@ def _known_dirs() -> list[str]:
     return json.loads(p.read_text(encoding="utf-8")) if p.exists() else []
 
 
-def export(db: Any = None, *, out: Path | None = None, learners: list[str] | None = None,
+def export(db: ResultsDB | str | None = None, *, out: Path | None = None, learners: list[str] | None = None,
            roster: Path | None = None, template: Path | None = None, formats: tuple[str, ...] = ("csv", "xlsx"),
            stem: str = "learning-hours", ratio: float | None = None) -> list[Path]:
     """Write the export (CSV with a BOM so Excel opens it as UTF-8, and/or .xlsx); returns the files."""

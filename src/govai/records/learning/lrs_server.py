@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govai.paths import repo_root
+from govai.proc import SERVER_START_TIMEOUT
 
 
 def ralph_bin() -> Path:
@@ -67,7 +68,7 @@ def _env(base: Path) -> dict[str, str]:
 
 
 def start(base: Path, *, user: str = "govai", password: str | None = None, port: int | None = None,
-          timeout: float = 60.0) -> LocalLRS:
+          timeout: float = SERVER_START_TIMEOUT) -> LocalLRS:
     """Start the LRS on 127.0.0.1 and wait until it answers an authenticated request."""
     from govai import proc
 

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ralph.models.xapi.base.agents import BaseXapiAgentWithAccount
 from ralph.models.xapi.base.common import IRI
@@ -54,6 +54,9 @@ from govai.course import catalog as catalog_mod
 from govai.exercises import progress
 from govai.records.coverage import GradedItem, all_items
 from govai.records.learning import completion, lessons, records_dir
+
+if TYPE_CHECKING:
+    from govai.records.results import ResultsDB
 
 XAPI_VERSION = "1.0.3"
 LANG = "zh-TW"
@@ -168,7 +171,7 @@ def progress_events(learner: str, path: Path | None = None) -> list[tuple[str, s
     p = path or progress.store_path()
     if not Path(p).exists():
         return []
-    con = sqlite3.connect(p, timeout=5)
+    con = sqlite3.connect(p, timeout=progress.LOCK_TIMEOUT)
     try:
         return [(e, k, o, float(a)) for e, k, o, a in con.execute(
             "SELECT exercise, kind, outcome, at FROM events WHERE learner = ? ORDER BY at, id", (learner,))]
@@ -193,7 +196,7 @@ def progress_statements(learner: str, path: Path | None = None) -> list[dict[str
     for n, (exercise, kind, outcome, at) in enumerate(events):
         obj = activity_id("self-checks", exercise)
         parent = activity_id("lessons", lesson_of[exercise]) if exercise in lesson_of else None
-        extensions = {ext("exercise"): exercise, ext("competencies"): list(comps.get(exercise, ()))}
+        extensions: dict[str, Any] = {ext("exercise"): exercise, ext("competencies"): list(comps.get(exercise, ()))}
         key = str(n)
         first_event.setdefault(exercise, at)
         if kind == "check":
@@ -234,7 +237,7 @@ def _score(points: float, max_points: float) -> BaseXapiResultScore:
                                scaled=Decimal(str(round(scaled, 6))))
 
 
-def results_statements(learner: str, db: Any, *, items: list[GradedItem] | None = None,
+def results_statements(learner: str, db: ResultsDB | str | None, *, items: list[GradedItem] | None = None,
                        cat: catalog_mod.Catalog | None = None) -> list[dict[str, Any]]:
     """Graded items of every complete run, module and route completion, readiness bands."""
     from govai.records import readiness
@@ -297,7 +300,7 @@ def results_statements(learner: str, db: Any, *, items: list[GradedItem] | None 
     return out
 
 
-def build(learner: str, db: Any = None, *, progress_path: Path | None = None,
+def build(learner: str, db: ResultsDB | str | None = None, *, progress_path: Path | None = None,
           items: list[GradedItem] | None = None, cat: catalog_mod.Catalog | None = None) -> list[dict[str, Any]]:
     """Every statement about a learner, oldest first (same inputs → same statements)."""
     found = progress_statements(learner, progress_path) + results_statements(learner, db, items=items, cat=cat)
@@ -406,6 +409,9 @@ class LRS:
     """An xAPI 1.0.3 LRS at ``endpoint`` (e.g. ``http://127.0.0.1:8100/xAPI``) with HTTP basic auth."""
 
     def __init__(self, endpoint: str, user: str, password: str, timeout: float = 30.0) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            # urlopen would also read file: and ftp: URLs; an LRS is always an HTTP service.
+            raise LRSError(f"學習紀錄儲存庫的網址必須以 http:// 或 https:// 開頭：{endpoint} / LRS URL must be http(s)")
         self.endpoint = endpoint.rstrip("/")
         self.auth = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         self.timeout = timeout
@@ -419,11 +425,11 @@ class LRS:
 
     def _request(self, method: str, url: str, body: Any = None) -> tuple[int, Any]:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        req = urllib.request.Request(url, data=data, method=method, headers={
+        req = urllib.request.Request(url, data=data, method=method, headers={  # noqa: S310 - http(s), see __init__
             "Authorization": self.auth, "X-Experience-API-Version": XAPI_VERSION,
             "Content-Type": "application/json", "Accept": "application/json"})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:   # noqa: S310 - configured URL
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:   # noqa: S310 - http(s), see __init__
                 text = resp.read().decode()
                 return resp.status, (json.loads(text) if text.strip() else None)
         except urllib.error.HTTPError as exc:
