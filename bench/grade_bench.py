@@ -2,8 +2,8 @@
 
 Makes N honest submissions of a real assignment (default module1_literacy, N=100: all right, some
 known-wrong answers, some unanswered), registers the assignment once with nbgrader, then grades the
-same batch with ``nbgrader autograde`` and with ``govai grade`` (each from a fresh command, timed
-end to end), checks that every score in the two gradebooks is identical and prints both times and
+same batch with ``nbgrader autograde`` and with ``govai grade`` (each from a fresh command with the
+same ``--log-level=WARN``, timed end to end), checks that every score in the two gradebooks is identical and prints both times and
 the ratio, with the machine's load average (other work on the machine slows both).
 
     .venv/bin/python bench/grade_bench.py            # N=100
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
         t0 = time.perf_counter()
         proc = subprocess.run([str(bindir / "govai"), "grade", args.assignment, "--course", str(gov),
-                               "--workers", str(args.workers), "--no-progress"],
+                               "--workers", str(args.workers), "--no-progress", "--log-level=WARN"],
                               env={k: v for k, v in env.items() if k != "VIRTUAL_ENV"}, capture_output=True, text=True)
         t_govai = time.perf_counter() - t0
         if proc.returncode != 0:

@@ -30,11 +30,19 @@ Only the ``Execute`` preprocessor (by :class:`JudgeExecute`) and the loop over s
   code wrote), ``NBGRADER_EXECUTION=autograde``, and IPython syntax (``%time``, ``!cmd``). Files the
   notebook writes are kept in ``autograded/`` as nbgrader keeps them.
 * Scheduling: nbgrader's per-submission steps before execution (destination, files, sanitizing)
-  run in this process in order; executions run in parallel (threads with one sandbox each, or a
-  Dask cluster); the steps after execution (scores, late penalties, permissions) run here again in
-  order as executions finish. Resumable: a submission whose grading started but did not finish
-  (the grader was killed) or whose files changed since govai graded it is graded again; an
-  unchanged graded one is skipped as nbgrader skips it (``--force`` regrades).
+  run in this process in order; executions, with their judges, run in parallel in worker processes
+  (:class:`~govai.grading.worker.ProcessPool`, one sandbox each, started while the first submissions
+  are prepared; or a Dask cluster), so they do not compete with nbgrader's steps for this process's
+  interpreter lock; the steps after execution (scores, late penalties, permissions) run here again
+  in order as executions finish. This process is the single writer of the gradebook: one session,
+  committed when the next few submissions are recorded as pending (before any of their files is
+  written) and after the last executions, not after every step. nbgrader's preprocessors still
+  decide everything; they get a cached view of what is the same for every submission (the master's
+  cells, once per run) and a submitted notebook's grade and comment rows in one query instead of
+  one per cell; nbconvert validates each notebook once per pass (its ``optimistic_validation``).
+  Resumable: a submission whose grading started but did not finish (the grader was killed) or whose
+  files changed since govai graded it is graded again; an unchanged graded one is skipped as
+  nbgrader skips it (``--force`` regrades).
 
 Deliberate differences from nbgrader are listed in :data:`DIFFERENCES` (and docs/nbgrader-differences.md).
 """
@@ -57,6 +65,8 @@ from nbgrader.converters.autograde import Autograde
 from nbgrader.converters.base import BaseConverter, NbGraderException
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer, List, Unicode, default
+
+from govai.course.items import ItemResult
 
 # The nbgrader behaviours govai deliberately does not reproduce (each with the nbgrader test that
 # shows it, if any). None of them changes a score on honest work.
@@ -138,34 +148,62 @@ class RestoreCellMetadata(NbGraderPreprocessor):
     "Inconsistent checksums"; govai grades it with the instructor's cell)."""
 
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
-        from nbgrader.api import Gradebook, MissingEntry
-
-        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
-            try:
-                notebook = gb.find_notebook(resources["nbgrader"]["notebook"], resources["nbgrader"]["assignment"])
-            except MissingEntry:
-                return nb, resources
-            source = {c.name: c for c in notebook.source_cells}
-            grades = {c.name: c.max_score for c in notebook.grade_cells}
-            solutions = {c.name for c in notebook.solution_cells}
-            tasks = {c.name for c in notebook.task_cells}
-            for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader")
-                if meta == {}:                    # a duplicate DeduplicateIds stripped: an ordinary cell
-                    del cell.metadata["nbgrader"]
-                    continue
-                gid = meta.get("grade_id") if isinstance(meta, dict) else None
-                if gid not in source:
-                    continue
-                meta["grade"] = gid in grades
-                meta["solution"] = gid in solutions
-                meta["task"] = gid in tasks
-                meta["locked"] = bool(source[gid].locked)
-                if gid in grades:
-                    meta["points"] = float(grades[gid])
-                else:
-                    meta.pop("points", None)
+        view = _master_view(resources["nbgrader"]["db_url"], resources["nbgrader"]["notebook"],
+                            resources["nbgrader"]["assignment"])
+        if view is None:
+            return nb, resources
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta == {}:                    # a duplicate DeduplicateIds stripped: an ordinary cell
+                del cell.metadata["nbgrader"]
+                continue
+            gid = meta.get("grade_id") if isinstance(meta, dict) else None
+            if gid not in view.locked:
+                continue
+            meta["grade"] = gid in view.points
+            meta["solution"] = gid in view.solutions
+            meta["task"] = gid in view.tasks
+            meta["locked"] = view.locked[gid]
+            if gid in view.points:
+                meta["points"] = view.points[gid]
+            else:
+                meta.pop("points", None)
         return nb, resources
+
+
+@dataclass(frozen=True)
+class _MasterView:
+    """What the gradebook says about a master notebook's cells (the same for every submission)."""
+
+    locked: dict[str, bool]          # source cell name -> locked
+    points: dict[str, float]         # grade cell name -> max score
+    solutions: frozenset[str]
+    tasks: frozenset[str]
+
+
+_MASTER_VIEWS: dict[tuple[str, str, str], _MasterView | None] = {}
+
+
+def _master_view(db_url: str, notebook: str, assignment: str) -> _MasterView | None:
+    """Read once per run while govai grades (:func:`_fast_gradebook` forgets it afterwards)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    key = (db_url, notebook, assignment)
+    if key not in _MASTER_VIEWS or not _SHARED:
+        with Gradebook(db_url) as gb:
+            try:
+                nb = gb.find_notebook(notebook, assignment)
+            except MissingEntry:
+                view = None
+            else:
+                view = _MasterView({c.name: bool(c.locked) for c in nb.source_cells},
+                                   {c.name: float(c.max_score) for c in nb.grade_cells},
+                                   frozenset(c.name for c in nb.solution_cells),
+                                   frozenset(c.name for c in nb.task_cells))
+        if not _SHARED:
+            return view
+        _MASTER_VIEWS[key] = view
+    return _MASTER_VIEWS[key]
 
 
 @dataclass
@@ -176,7 +214,7 @@ class Outcome:
     max_score: float | None = None
     seconds: float = 0.0
     reason: str = ""
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +224,7 @@ class _Job:
     path: str
     notebooks: list[str]
     digest: str = ""
+    grade: bool = False
     payload: dict[str, Any] | None = None
     kernel_errors: dict[str, BaseException] = field(default_factory=dict)
     future: Any = None
@@ -199,9 +238,14 @@ class GovaiAutograde(Autograde):
     progress = Bool(True, help="Show a progress bar.").tag(config=True)
     students = List(Unicode(), [], help="Only these students (any number).").tag(config=True)
     preload = List(Unicode(), [], help="Extra modules the sandbox imports once.").tag(config=True)
+    lookahead = Integer(8, help="Submissions decided and recorded as pending per gradebook commit.").tag(config=True)
+
+    assignments: dict[str, list[str]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._pool: Any = None             # worker.ProcessPool
+        self._client: Any = None           # dask.distributed.Client
         self.outcomes: list[Outcome] = []
         self._executed: dict[tuple[str, str], Any] = {}
         self._sandbox_config: dict[str, Any] | None = None
@@ -210,6 +254,9 @@ class GovaiAutograde(Autograde):
     # -- nbgrader hooks ---------------------------------------------------------------------
 
     def _init_preprocessors(self) -> None:
+        # nbconvert's own option: validate the notebook once after all preprocessors instead of after
+        # each of them (12 full validations per submission); an invalid result is still refused
+        self.exporter.optimistic_validation = True
         self.exporter._preprocessors = []
         for pp in (self.sanitize_preprocessors if self._sanitizing else self.autograde_preprocessors):
             if pp is OverwriteCells:
@@ -255,19 +302,36 @@ class GovaiAutograde(Autograde):
         pending: list[_Job] = []
         bar = self._bar(len(self.assignments))
         submit = self._executor()
+        if self.executor != "dask" and self._execute_enabled() and self.assignments:
+            from govai.grading import worker
+
+            # the workers start their sandboxes while the first submissions are prepared here
+            self._pool = worker.ProcessPool(max(1, self.workers), warm=self.sandbox_config())
+        order = sorted(self.assignments)
         try:
-            for assignment in sorted(self.assignments):
-                gd = self._parse(assignment)
-                job = _Job(gd["assignment_id"], gd["student_id"], assignment, sorted(self.assignments[assignment]))
-                job.started = time.monotonic()
-                ok = self._guard(job, errors, lambda j=job: self._prepare(j, done))
-                if not ok or job.payload is None:
-                    bar.update(1)
-                    continue
-                jobs.append(job)
-                job.future = submit(job.payload)
-                pending.append(job)
-                pending = self._drain(pending, errors, bar, block=False)
+            step = max(1, self.lookahead)
+            for first in range(0, len(order), step):
+                # decide for the next few submissions and record them as pending in one commit
+                # (before any of their files is written) instead of one commit each
+                batch: list[_Job] = []
+                for assignment in order[first:first + step]:
+                    gd = self._parse(assignment)
+                    job = _Job(gd["assignment_id"], gd["student_id"], assignment, sorted(self.assignments[assignment]))
+                    job.started = time.monotonic()
+                    if self._guard(job, errors, lambda j=job: self._decide(j, done)) and job.grade:
+                        batch.append(job)
+                    else:
+                        bar.update(1)
+                self._commit_pending()
+                for job in batch:
+                    ok = self._guard(job, errors, lambda j=job: self._prepare(j))
+                    if not ok or job.payload is None:
+                        bar.update(1)
+                        continue
+                    jobs.append(job)
+                    job.future = submit(job.payload)
+                    pending.append(job)
+                    pending = self._drain(pending, errors, bar, block=False)
             while pending:
                 pending = self._drain(pending, errors, bar, block=True)
         finally:
@@ -292,8 +356,13 @@ class GovaiAutograde(Autograde):
             raise NbGraderException(msg)
         return m.groupdict()
 
-    def _guard(self, job: _Job, errors: list[tuple[str, str]], step: Any) -> bool:
-        """One step of one submission, with nbgrader's failure handling (``BaseConverter.convert_notebooks``)."""
+    def _guard(self, job: _Job, errors: list[tuple[str, str]], step: Any, commit: bool = False) -> bool:
+        """One step of one submission, with nbgrader's failure handling (``BaseConverter.convert_notebooks``).
+
+        A step that succeeds is committed with ``commit``, or else by the next commit: the one that
+        records the next submission as pending before any of its files is written, or the one after
+        the last executions. Until then a killed grader finds this submission still pending and grades
+        it again, so a deferred commit loses work but never records anything half done."""
         import sqlalchemy
         from nbgrader.nbgraderformat import SchemaTooNewError, SchemaTooOldError
         from nbgrader.preprocessors.execute import UnresponsiveKernelError
@@ -302,8 +371,11 @@ class GovaiAutograde(Autograde):
         try:
             try:
                 step()
-            finally:
+            except BaseException:
                 commit_gradebook(self.coursedir.db_url)   # what nbgrader had committed by then
+                raise
+            if commit:
+                commit_gradebook(self.coursedir.db_url)
             return True
         except UnresponsiveKernelError:
             self.log.error("While processing assignment %s, the kernel became unresponsive", job.path)
@@ -345,11 +417,19 @@ class GovaiAutograde(Autograde):
                     self.log.warning("Removing failed notebook: %s", path)
                     remove(path)
 
-    def _prepare(self, job: _Job, done: dict[str, str]) -> None:
-        """nbgrader's steps before execution, then what the executor needs."""
-        from nbgrader.utils import remove, rmtree
+    def _commit_pending(self) -> None:
+        import sqlalchemy
 
-        from govai.grading import engine
+        try:
+            commit_gradebook(self.coursedir.db_url)
+        except sqlalchemy.exc.OperationalError:
+            self.log.error(traceback.format_exc())
+            raise NbGraderException("There was an error accessing the nbgrader database.") from None
+
+    def _decide(self, job: _Job, done: dict[str, str]) -> None:
+        """Whether the submission is (re)graded (nbgrader's ``init_destination`` and govai's record);
+        if so it is recorded as pending, committed by the caller before anything is written."""
+        from nbgrader.utils import remove, rmtree
 
         aid, sid = job.assignment_id, job.student_id
         job.digest = self._digest(job)
@@ -372,7 +452,13 @@ class GovaiAutograde(Autograde):
                 self.outcomes.append(Outcome(sid, "skipped", reason="未變更，已評分 / unchanged"))
             return
         self._marks.mark(aid, sid, "pending:" + job.digest, 0.0, shared_session(self.coursedir.db_url))
-        commit_gradebook(self.coursedir.db_url)            # recorded before anything is written
+        job.grade = True
+
+    def _prepare(self, job: _Job) -> None:
+        """nbgrader's steps before execution, then what the executor needs."""
+        from govai.grading import engine
+
+        aid, sid = job.assignment_id, job.student_id
         self.run_pre_convert_hook()
         self.init_assignment(aid, sid)
         job.notebooks = list(self.notebooks)
@@ -414,7 +500,9 @@ class GovaiAutograde(Autograde):
                 self._executed[(sid, name)] = job.kernel_errors[name]
             elif self._execute_enabled():
                 got = result.get("notebooks", {}).get(name) or {"error": "not executed"}
-                self._executed[(sid, name)] = (nbformat.reads(got["executed"], as_version=4) if "executed" in got
+                # written by nbformat in the worker from a validated notebook: no second validation here
+                # (nbconvert validates the result after the autograding preprocessors)
+                self._executed[(sid, name)] = (nbformat.v4.reads(got["executed"]) if "executed" in got
                                                else RuntimeError(got.get("error")))
             self._sanitizing = False
             self._init_preprocessors()
@@ -443,6 +531,8 @@ class GovaiAutograde(Autograde):
                 result = {"error": f"執行失敗 / execution failed: {exc}"}
             self._guard(job, errors, lambda j=job, r=result: self._finish(j, r))
             bar.update(1)
+        if block and ready:
+            commit_gradebook(self.coursedir.db_url)   # nothing left to prepare: no later commit to wait for
         return [j for j in pending if j not in ready]
 
     # -- helpers ----------------------------------------------------------------------------
@@ -512,7 +602,15 @@ class GovaiAutograde(Autograde):
             url = self.coursedir.db_url
             if url.startswith("sqlite:///"):
                 hide.append(os.path.dirname(os.path.realpath(url[len("sqlite:///"):])))
-            sources = {n["name"]: n["source"] for n in (payload or {}).get("notebooks", [])}
+            # the instructor's masters decide what is preloaded (a submission's own imports do not)
+            source = self.coursedir.format_path(self.coursedir.source_directory, ".", self.coursedir.assignment_id)
+            sources = {}
+            for name in sorted(os.listdir(source)) if os.path.isdir(source) else []:
+                if name.endswith(".ipynb"):
+                    with open(os.path.join(source, name), encoding="utf-8") as fh:
+                        sources[name[:-6]] = fh.read()
+            if not sources:
+                sources = {n["name"]: n["source"] for n in (payload or {}).get("notebooks", [])}
             self._sandbox_config = {"timeout": self._timeout(), "limits": {}, "hide": hide,
                                     "preload": importable([*preload_modules(sources, default=()), *self.preload])}
         return self._sandbox_config
@@ -533,10 +631,8 @@ class GovaiAutograde(Autograde):
                     [self._scattered] = self._client.scatter([{**cfg, "own_process": True}], broadcast=True)
                 return self._client.submit(worker.execute_submission, payload, self._scattered, pure=False)
             if getattr(self, "_pool", None) is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="govai-grade")
-            return self._pool.submit(worker.execute_submission, payload, cfg)
+                self._pool = worker.ProcessPool(max(1, self.workers), warm=cfg)
+            return self._pool.submit(payload, {**cfg, "own_process": True})
 
         return submit
 
@@ -544,7 +640,7 @@ class GovaiAutograde(Autograde):
         from govai.grading import worker
 
         if getattr(self, "_pool", None) is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown()
             self._pool = None
             worker.close_all()
         if getattr(self, "_client", None) is not None:
@@ -667,13 +763,25 @@ class _SharedSession:
         from sqlalchemy.orm import sessionmaker
 
         self.session = sessionmaker(autoflush=True, bind=engine, future=True)()
+        # (notebook, assignment, student) -> a submitted notebook's Grade and Comment objects by cell name,
+        # read in one query instead of one 7-table join per cell; valid until the objects leave the session
+        self.submitted: dict[tuple[str, str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.session, name)
 
     def commit(self) -> None:
+        """nbgrader's commit: flushed here; loaded objects whose computed scores depend on other rows
+        (submissions, notebooks, students, assignments) are expired, as a commit would expire them.
+        Grades and comments are not: their own computed columns are expired by the flush itself
+        (SQLAlchemy's ``expire_on_flush``), and reloading them after each of SaveAutoGrades' per-cell
+        commits was a query per cell."""
+        from nbgrader.api import BaseCell, Comment, Grade, SourceCell
+
         self.session.flush()
-        self.session.expire_all()          # what a commit would do to loaded objects (fresh scores)
+        for obj in list(self.session.identity_map.values()):
+            if not isinstance(obj, (Grade, Comment, BaseCell, SourceCell)):
+                self.session.expire(obj)
 
     def remove(self) -> None:
         pass
@@ -682,6 +790,7 @@ class _SharedSession:
         pass
 
     def real_commit(self) -> None:
+        self.submitted.clear()
         try:
             self.session.commit()
         except Exception:
@@ -718,6 +827,7 @@ def _fast_gradebook() -> Iterator[None]:
     original_init = nbgrader.api.Gradebook.__init__
     original_close = nbgrader.api.Gradebook.close
     engines: dict[str, Any] = {}
+    courses: set[tuple[str, str]] = set()      # checked (created if missing) once per run
 
     def init(self: Any, db_url: str, course_id: str = "default_course", authenticator: Any = None) -> None:
         engine = engines.get(db_url)
@@ -729,7 +839,9 @@ def _fast_gradebook() -> Iterator[None]:
         if db_url not in _SHARED:
             _SHARED[db_url] = _SharedSession(engine)
         self.db = _SHARED[db_url]
-        self.check_course(course_id=course_id)
+        if (db_url, course_id) not in courses:
+            self.check_course(course_id=course_id)
+            courses.add((db_url, course_id))
         self.course_id = course_id
         self.authenticator = authenticator
 
@@ -738,7 +850,7 @@ def _fast_gradebook() -> Iterator[None]:
 
     try:
         head = gradebook._alembic_head()
-        nbgrader.api.get_alembic_version = lambda: head  # type: ignore[attr-defined]
+        nbgrader.api.get_alembic_version = lambda: head
     except Exception:  # noqa: BLE001 - nbgrader's own way still works
         pass
     from nbgrader.nbgraderformat import v3
@@ -757,9 +869,9 @@ def _fast_gradebook() -> Iterator[None]:
         original_validate(self, cell)
         valid.add(key)
 
-    nbgrader.api.Gradebook.__init__ = init  # type: ignore[method-assign]
-    nbgrader.api.Gradebook.close = close  # type: ignore[method-assign]
-    v3.MetadataValidatorV3.validate_cell = validate_cell  # type: ignore[method-assign]
+    nbgrader.api.Gradebook.__init__ = init
+    nbgrader.api.Gradebook.close = close
+    v3.MetadataValidatorV3.validate_cell = validate_cell
 
     # OverwriteCells looks up every cell's master record (read-only) in every submission
     from types import SimpleNamespace
@@ -783,17 +895,50 @@ def _fast_gradebook() -> Iterator[None]:
             masters[key] = SimpleNamespace(name=c.name, cell_type=c.cell_type, max_score=c.max_score)
         return masters[key]
 
-    nbgrader.api.Gradebook.find_source_cell = find_source_cell  # type: ignore[method-assign]
-    nbgrader.api.Gradebook.find_graded_cell = find_graded_cell  # type: ignore[method-assign]
+    nbgrader.api.Gradebook.find_source_cell = find_source_cell
+    nbgrader.api.Gradebook.find_graded_cell = find_graded_cell
+
+    # SaveAutoGrades looks up each cell's Grade and Comment with its own query: read a submitted
+    # notebook's rows once (the same session objects nbgrader's queries return); nbgrader's own
+    # lookup still answers anything not found there (and raises MissingEntry as before)
+    original_grade = nbgrader.api.Gradebook.find_grade
+    original_comment = nbgrader.api.Gradebook.find_comment
+
+    def submitted_cells(self: Any, notebook: str, assignment: str, student: str) -> Any:
+        shared = self.db if isinstance(self.db, _SharedSession) else None
+        if shared is None:
+            return None
+        key = (notebook, assignment, student)
+        if key not in shared.submitted:
+            shared.submitted[key] = _submitted_rows(shared.session, notebook, assignment, student)
+        return shared.submitted[key]
+
+    def find_grade(self: Any, grade_cell: str, notebook: str, assignment: str, student: str) -> Any:
+        rows = submitted_cells(self, notebook, assignment, student)
+        if rows is not None and grade_cell in rows[0]:
+            return rows[0][grade_cell]
+        return original_grade(self, grade_cell, notebook, assignment, student)
+
+    def find_comment(self: Any, solution_cell: str, notebook: str, assignment: str, student: str) -> Any:
+        rows = submitted_cells(self, notebook, assignment, student)
+        if rows is not None and solution_cell in rows[1]:
+            return rows[1][solution_cell]
+        return original_comment(self, solution_cell, notebook, assignment, student)
+
+    nbgrader.api.Gradebook.find_grade = find_grade
+    nbgrader.api.Gradebook.find_comment = find_comment
     try:
         yield
     finally:
-        nbgrader.api.Gradebook.find_source_cell = original_source  # type: ignore[method-assign]
-        nbgrader.api.Gradebook.find_graded_cell = original_graded  # type: ignore[method-assign]
-        v3.MetadataValidatorV3.validate_cell = original_validate  # type: ignore[method-assign]
-        nbgrader.api.get_alembic_version = original_version  # type: ignore[attr-defined]
-        nbgrader.api.Gradebook.__init__ = original_init  # type: ignore[method-assign]
-        nbgrader.api.Gradebook.close = original_close  # type: ignore[method-assign]
+        _MASTER_VIEWS.clear()
+        nbgrader.api.Gradebook.find_grade = original_grade
+        nbgrader.api.Gradebook.find_comment = original_comment
+        nbgrader.api.Gradebook.find_source_cell = original_source
+        nbgrader.api.Gradebook.find_graded_cell = original_graded
+        v3.MetadataValidatorV3.validate_cell = original_validate
+        nbgrader.api.get_alembic_version = original_version
+        nbgrader.api.Gradebook.__init__ = original_init
+        nbgrader.api.Gradebook.close = original_close
         for url in list(_SHARED):
             shared = _SHARED.pop(url)
             try:
@@ -802,6 +947,40 @@ def _fast_gradebook() -> Iterator[None]:
                 shared.session.close()
         for engine in engines.values():
             engine.dispose()
+
+
+def _submitted_rows(session: Any, notebook: str, assignment: str,
+                    student: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A submitted notebook's Grade objects by grade (else task) cell name and Comment objects by solution
+    (else task) cell name: the rows nbgrader's ``find_grade`` and ``find_comment`` return."""
+    from nbgrader.api import (
+        Assignment,
+        BaseCell,
+        Comment,
+        Grade,
+        Notebook,
+        SubmittedAssignment,
+        SubmittedNotebook,
+    )
+
+    def rows(model: Any, preferred: str) -> dict[str, Any]:
+        q = (session.query(model, BaseCell.name, BaseCell.type)
+             .join(BaseCell, BaseCell.id == model.cell_id)
+             .join(SubmittedNotebook, SubmittedNotebook.id == model.notebook_id)
+             .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+             .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+             .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+             .filter(Notebook.name == notebook, Assignment.name == assignment,
+                     SubmittedAssignment.student_id == student))
+        out: dict[str, Any] = {}
+        for obj, name, kind in q:
+            if kind == preferred:
+                out[name] = obj
+            elif kind == "TaskCell":
+                out.setdefault(name, obj)
+        return out
+
+    return rows(Grade, "GradeCell"), rows(Comment, "SolutionCell")
 
 
 @contextlib.contextmanager

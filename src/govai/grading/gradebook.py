@@ -72,7 +72,7 @@ def open_gradebook(db_url: str, course_id: str | None = None) -> Iterator[Any]:
     ensure_path()
     try:
         head = _alembic_head()
-        nbgrader.api.get_alembic_version = lambda: head  # type: ignore[attr-defined]
+        nbgrader.api.get_alembic_version = lambda: head
     except Exception:  # noqa: BLE001 - fall back to nbgrader's subprocess (PATH is set above)
         pass
     gb = Gradebook(db_url, course_id=course_id) if course_id is not None else Gradebook(db_url)
@@ -183,7 +183,7 @@ class Recorder:
 
     def __init__(self, gb: Any, batch: int = 16, interval: float = 1.0) -> None:
         self.gb, self.batch, self.interval = gb, batch, interval
-        self.pending: list[tuple[Any, ...]] = []
+        self.pending: list[tuple[str, str, _dt.datetime | None, dict[str, NotebookGrades], str, float]] = []
         self.first = 0.0
 
     def add(self, assignment: str, student: str, timestamp: _dt.datetime | None,

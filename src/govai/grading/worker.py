@@ -1,4 +1,5 @@
-"""Execute one submission: runs in a thread of `govai grade` or in a Dask worker; no database access.
+"""Execute one submission: runs in a `govai grade` worker process (:class:`ProcessPool`), a Dask worker
+or the caller's thread; no database access.
 
 :func:`execute_submission` (what `govai grade` schedules) takes plain data — notebooks already
 sanitized by nbgrader's preprocessors, the submission's files — and returns plain data: executed
@@ -157,7 +158,7 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
     import shutil
     import tempfile
 
-    if config.get("own_process"):           # a Dask worker: its environment is the judge's
+    if config.get("own_process"):           # a worker process (govai's or Dask's): the judge runs here
         os.environ["NBGRADER_EXECUTION"] = "autograde"
     started = time.monotonic()
     result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "files": {}, "removed": [],
@@ -198,3 +199,143 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
         shutil.rmtree(workdir, ignore_errors=True)
     result["seconds"] = time.monotonic() - started
     return result
+
+
+# -- worker processes ---------------------------------------------------------------------------
+
+
+def serve(fd: int) -> None:
+    """A worker process (``python -c 'from govai.grading.worker import serve; serve(FD)'``): executes
+    the submissions sent over the socket ``fd`` until told to stop or the grader is gone.
+
+    Messages: ``("warm", config)`` starts the sandbox ahead of the first submission (no reply);
+    ``("execute", payload, config)`` is answered with :func:`execute_submission`'s result.
+    """
+    from multiprocessing.connection import Connection
+
+    conn = Connection(fd)
+    try:
+        while True:
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                break
+            if not msg:
+                break
+            if msg[0] == "warm":
+                try:
+                    sandbox_for(msg[1])
+                except Exception:  # noqa: BLE001 - the first submission reports why the sandbox fails
+                    pass
+            elif msg[0] == "execute":
+                conn.send(execute_submission(msg[1], msg[2]))
+    finally:
+        close_all()
+
+
+class ProcessPool:
+    """``workers`` processes, each executing one submission at a time in its own sandbox.
+
+    The judge runs a submission's tests in the process that executes it: in worker processes it does
+    not compete for the grader's interpreter lock with nbgrader's steps before and after execution,
+    which the grader runs meanwhile. Workers are separate interpreters started from the command line
+    (not forked from the grader's threads, not importing the caller's ``__main__``). A worker that
+    dies fails only the submission it was executing and is replaced.
+    """
+
+    def __init__(self, workers: int, warm: dict[str, Any] | None = None) -> None:
+        import queue
+
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._warm = warm
+        self._procs: dict[int, Any] = {}          # slot -> its current worker process
+        self._threads = [threading.Thread(target=self._slot, daemon=True, name=f"govai-worker-{i}")
+                         for i in range(max(1, workers))]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, payload: dict[str, Any], config: dict[str, Any]) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[dict[str, Any]] = Future()
+        self._queue.put((future, payload, config))
+        return future
+
+    def pids(self) -> list[int]:
+        """The worker processes running now."""
+        return [p.pid for p in list(self._procs.values()) if p.poll() is None]
+
+    def _start(self) -> tuple[Any, Any]:
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        proc = subprocess.Popen([sys.executable, "-c", f"from govai.grading.worker import serve; serve({theirs.fileno()})"],
+                                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        theirs.close()
+        conn = Connection(ours.detach())
+        if self._warm is not None:
+            conn.send(("warm", self._warm))
+        return proc, conn
+
+    def _slot(self) -> None:
+        import subprocess
+
+        slot = threading.get_ident()
+        proc, conn = self._start() if self._warm is not None else (None, None)
+        if proc is not None:
+            self._procs[slot] = proc
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    break
+                future, payload, config = item
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if proc is None or conn is None or proc.poll() is not None:
+                    if conn is not None:
+                        conn.close()
+                    proc, conn = self._start()
+                    self._procs[slot] = proc
+                try:
+                    conn.send(("execute", payload, config))
+                    result = conn.recv()
+                except (EOFError, OSError) as exc:
+                    conn.close()
+                    code = proc.wait()
+                    proc = conn = None
+                    result = {"student": payload.get("student"), "notebooks": {}, "files": {}, "removed": [],
+                              "error": f"評分程序意外結束（結束碼 {code}）/ worker process died ({code}): {exc}"}
+                future.set_result(result)
+        finally:
+            if conn is not None:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+                conn.close()
+            if proc is not None:
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+    def shutdown(self) -> None:
+        """Cancel what has not started, let running submissions finish, stop the processes."""
+        import queue
+
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[0].cancel()
+        for _ in self._threads:
+            self._queue.put(None)
+        for t in self._threads:
+            t.join()

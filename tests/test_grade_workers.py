@@ -1,0 +1,61 @@
+"""`govai grade`'s worker processes: a lost worker fails only the submission it was executing, and the
+zygote preloads the modules the masters import under their full names."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+
+import nbformat
+import pytest
+
+from govai.grading import worker
+from govai.grading.command import preload_modules
+from govai.grading.sandbox import bwrap_path
+
+pytestmark = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+
+CONFIG = {"timeout": 60, "limits": {}, "hide": [], "preload": [], "own_process": True}
+
+
+def _payload(student: str, *sources: str) -> dict[str, object]:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in sources])
+    return {"student": student, "notebooks": [{"name": "nb", "source": nbformat.writes(nb), "kernel": ""}],
+            "files": {}}
+
+
+def _outputs(result: dict[str, object]) -> list[str]:
+    nb = json.loads(result["notebooks"]["nb"]["executed"])  # type: ignore[index]
+    return ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])]
+
+
+def test_a_killed_worker_fails_its_submission_only_and_is_replaced() -> None:
+    pool = worker.ProcessPool(1)
+    try:
+        slow = pool.submit(_payload("slow", "import time\ntime.sleep(120)"), CONFIG)
+        after = pool.submit(_payload("after", "print(6 * 7)"), CONFIG)
+        deadline = time.monotonic() + 120
+        while not (slow.running() and pool.pids()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [pid] = pool.pids()
+        time.sleep(1.0)                       # the sandbox is up and the slow cell is running
+        os.kill(pid, signal.SIGKILL)
+        lost = slow.result(timeout=120)
+        assert "worker process died" in lost["error"] and lost["student"] == "slow"
+        done = after.result(timeout=120)
+        assert done["error"] is None and _outputs(done) == ["42\n"]
+        assert pool.pids() and pool.pids() != [pid]
+    finally:
+        pool.shutdown()
+    assert not pool.pids()
+
+
+def test_preload_keeps_submodules_the_masters_import() -> None:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from govai.exercises.compare import same\nimport json.decoder"),
+        nbformat.v4.new_code_cell("import no_such_module_here"),
+    ])
+    names = preload_modules({"m": nbformat.writes(nb)}, default=())
+    assert names == ["govai.exercises.compare", "json.decoder"]
