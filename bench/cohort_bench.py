@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from govai.course import catalog  # noqa: E402
+from govai.course.items import ItemResult  # noqa: E402
 from govai.course.masters import all_items  # noqa: E402
 from govai.records.results import ResultsDB, notebook_runs, results, runs  # noqa: E402
 
@@ -60,15 +61,11 @@ def populate(url: str, n: int, seed: int = 1) -> int:
                             "duration": 30.0, "notebook_hash": "0" * 64, "output_path": None})
             for it in by_track[track]:
                 ok = rng.random() < skill
-                res_rows.append({
-                    "run_id": run_id, "learner": learner, "route": route, "notebook": it.notebook, "track": track,
-                    "exercise": it.exercise, "grade_id": it.grade_id, "points": it.max_points if ok else 0.0,
-                    "max_points": it.max_points, "passed": ok, "needs_manual": False, "error": None,
-                    "duration": 0.2, "attempts": rng.randrange(4), "hints": rng.randrange(3),
-                    "notebook_hash": "0" * 64, "package_versions": versions,
-                    "competencies": json.dumps(list(it.competencies), ensure_ascii=False),
-                    "domains": json.dumps(list(it.domains), ensure_ascii=False),
-                    "recorded_at": "2026-12-01T00:10:00+00:00"})
+                result = ItemResult(it, it.max_points if ok else 0.0, seconds=0.2, attempts=rng.randrange(4),
+                                    hints=rng.randrange(3))
+                res_rows.append({**result.to_row(), "run_id": run_id, "learner": learner, "route": route,
+                                 "notebook_hash": "0" * 64, "package_versions": versions,
+                                 "recorded_at": "2026-12-01T00:10:00+00:00"})
         if len(res_rows) >= 200_000 or i == n - 1:
             with db.engine.begin() as con:
                 con.execute(runs.insert(), run_rows)

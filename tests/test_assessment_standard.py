@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from govai.course import catalog, mutations, standard
+from govai.course import catalog, mutations, nbmeta, solutions, standard
 from govai.course.release import assignments
 from govai.grading import engine
 
@@ -26,7 +26,7 @@ IDS = [p.parent.name for p in MASTERS]
 
 
 def _tests(nb: Any) -> list[Any]:
-    return [c for c in nb.cells if mutations.is_autograded_test(c)]
+    return [c for c in nb.cells if nbmeta.is_autograded(c)]
 
 
 # -- 6. feedback that teaches -------------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_mutation_runner_catches_a_wrong_answer_that_scores(tmp_path: Path) -> N
         cell.metadata["govai"]["mutations"] = {"wrong": [], "right": []}
     nbformat.write(nb, path)
     first = engine.grade_id(test)
-    results = [r for r in mutations.run_master(path, workers=1) if r.item == first]
+    results = [r for r in mutations.run_master(path, workers=1) if r.grade_id == first]
     tally = mutations.tally("module1_literacy", results)
     # the master's own solution is accepted; the two planted mistakes are both reported
     assert (tally.wrong_rejected, tally.wrong_total, tally.right_accepted, tally.right_total) == (0, 1, 1, 2)
@@ -197,10 +197,10 @@ def test_graded_answers_and_inputs_are_not_in_any_lesson(path: Path) -> None:
     nb = engine.read_notebook(path)
     shared = []
     for cell in nb.cells:
-        if cell.cell_type != "code" or not (engine.is_solution(cell) or mutations.is_autograded_test(cell)):
+        if cell.cell_type != "code" or not (nbmeta.is_solution(cell) or nbmeta.is_autograded(cell)):
             continue
-        source = standard.solution_region(cell.source) if engine.is_solution(cell) else \
-            cell.source.split("### BEGIN HIDDEN TESTS", 1)[-1]
+        source = solutions.regions(cell.source) if nbmeta.is_solution(cell) else \
+            solutions.hidden_tests(cell.source)
         shared += [(engine.grade_id(cell), v) for v in _literals(source) if v in corpus]
     assert not shared, f"graded values or inputs copied from a lesson self-check: {shared[:5]}"
 
@@ -211,7 +211,7 @@ def _result_texts(nb: Any) -> dict[str, list[str]]:
     for cell in nb.cells:
         # Value answers only: a computed answer's result is not in its source.
         if engine.is_solution(cell) and cell.cell_type == "code" and not standard.needs_code(cell.source):
-            region = standard.solution_region(cell.source)
+            region = solutions.regions(cell.source)
             try:
                 tree = ast.parse(region)
             except SyntaxError:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govai.course import catalog
+from govai.course import catalog, masters
 from govai.records import coverage
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def test_route_filter_and_fail_uncovered(tmp_path: Path, capsys: pytest.CaptureF
 
     src = tmp_path / "source"
     shutil.copytree(REPO / "source" / "module1_literacy", src / "module1_literacy")
-    monkeypatch.setattr(coverage, "source_dir", lambda: src)
+    monkeypatch.setattr(masters, "source_dir", lambda: src)
     assert cli.main(["coverage", "--route", "B", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["tracks"] == ["module1_literacy"]

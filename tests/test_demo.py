@@ -40,10 +40,17 @@ def test_filling_is_deterministic_and_uses_wrong_answers() -> None:
     assert {p.skill for p in people} == set(demo.SKILLS)
 
 
-def test_stub_source_clears_solutions() -> None:
-    src = "def f(x):\n    # 請在此作答\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
-    assert demo.stub_source(src) == "def f(x):\n    # 請在此作答\n    raise NotImplementedError()  # 請刪除這一行，在此作答\n"
-    assert demo.solution_source(src) == "def f(x):\n    # 請在此作答\n    return x\n"
+def test_student_version_without_release_matches_generated_release() -> None:
+    """The demo's fallback student version (no release/ for a track) is what `govai release` wrote."""
+    from govai.course import solutions
+    from govai.grading import engine
+
+    master = engine.read_notebook(REPO / "source/module1_literacy/module1_literacy.ipynb")
+    rel = engine.read_notebook(REPO / "release/module1_literacy/module1_literacy.ipynb")
+    built = solutions.student_version(master)
+    assert [c.source for c in built.cells] == [c.source for c in rel.cells]
+    weak = demo.SyntheticLearner("d-2", "合成", "C", "初學", "合成機關甲", False)
+    assert demo.fill_notebook(master, None, weak)[1] == demo.fill_notebook(master, rel, weak)[1]
 
 
 @pytest.mark.slow

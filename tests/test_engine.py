@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from govai.course.items import totals
 from govai.errors import SubmissionError
 from govai.grading import engine
 
@@ -111,9 +112,9 @@ def test_tampered_submission_scores_like_master(master, honest) -> None:
     items = {i.grade_id: i for i in engine.score(nb, master)}
     assert items["q1_is_ai_test"].points == 0 and items["q4_allowed_test"].points == 0
     assert items["q2_principles_test"].points == 3
-    got, possible = engine.total(items.values())
-    assert (got, possible) == (18.0, 23.0)
-    assert items["q4_allowed_test"].competencies == ["風險辨識", "公共價值"]
+    score = totals(items.values())
+    assert (score.earned, score.possible) == (18.0, 23.0)
+    assert list(items["q4_allowed_test"].competencies) == ["風險辨識", "公共價值"]
 
 
 @pytest.mark.parametrize(

@@ -45,8 +45,6 @@ EXERCISES_MUST_NOT_IMPORT = ("govai.grading", "govai.records", "govai.lab")
 # the shared code: (importer, imported). Every other import, deferred or not, must keep the graph
 # acyclic, so a new cycle fails even when a function-level import keeps it from breaking at run time.
 DEFERRED_BACK_EDGES = frozenset({
-    # masters.py runs the solutions through the engine; engine imports masters at module level.
-    ("govai.course.masters", "govai.grading.engine"),
     # autograde takes importable() and preload_modules() from command, which imports autograde.Outcome.
     ("govai.grading.autograde", "govai.grading.command"),
 })

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from govai.course import catalog
+from govai.course.items import ItemResult
+from govai.course.masters import all_items
 from govai.records import readiness
-from govai.records.coverage import all_items
-from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+from govai.records.results import NotebookOutcome, ResultsDB, RunRecord
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "source"
@@ -20,9 +21,7 @@ def _db_with(tmp_path: Path, passed: set[str], route: str = "C", learner: str = 
     """A run over module 1's real graded items; items in ``passed`` get full points."""
     items = [it for it in all_items(SRC) if it.track == "module1_literacy"]
     db = ResultsDB(tmp_path / "r.sqlite")
-    rows = [ItemRow(it.exercise, it.grade_id, it.points if it.grade_id in passed else 0.0, it.points,
-                    it.grade_id in passed, competencies=list(it.competencies), domains=list(it.domains))
-            for it in items]
+    rows = [ItemResult(it, it.max_points if it.grade_id in passed else 0.0) for it in items]
     db.write_run(RunRecord("run1", learner, route, "2026-11-26T00:00:00+00:00",
                            notebooks=[NotebookOutcome("module1_literacy/module1_literacy.ipynb", "module1_literacy",
                                                       "ok", items=rows)]))
@@ -43,7 +42,7 @@ def test_mastery_and_readiness_follow_the_formula(tmp_path: Path) -> None:
     assert rep["route"] == "C" and set(rep["competencies"]) == {c.id for c in catalog.default().competencies}
     for comp in ("風險辨識", "倫理判斷", "公共價值"):
         tagged = [it for it in items if comp in it.competencies]
-        expected = sum(it.points for it in tagged if it.grade_id in passed) / sum(it.points for it in tagged)
+        expected = sum(it.max_points for it in tagged if it.grade_id in passed) / sum(it.max_points for it in tagged)
         assert rep["competencies"][comp] == pytest.approx(expected, abs=1e-4)
     assert rep["competencies"]["模型訓練"] == 0.0 and rep["evidence"]["模型訓練"] == 0.0
     cat = catalog.default()
@@ -56,7 +55,7 @@ def test_mastery_and_readiness_follow_the_formula(tmp_path: Path) -> None:
         for d in cert.domains:
             tagged = [it for it in items if f"{cert.id}/{d.id}" in it.domains]
             if tagged:   # weighed by points over the items that evidence the domain
-                m = sum(it.points for it in tagged if it.grade_id in passed) / sum(it.points for it in tagged)
+                m = sum(it.max_points for it in tagged if it.grade_id in passed) / sum(it.max_points for it in tagged)
             else:        # no item: the mean mastery of the domain's competencies
                 m = sum(rep["competencies"][c] for c in d.competencies) / len(d.competencies)
             expected += w[d.id] * m
@@ -104,17 +103,17 @@ def test_gradebook_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         gb.add_assignment("module1_literacy")
         gb.add_notebook("module1_literacy", "module1_literacy")
         for it in items:
-            gb.add_grade_cell(it.grade_id, "module1_literacy", "module1_literacy", max_score=it.points,
+            gb.add_grade_cell(it.grade_id, "module1_literacy", "module1_literacy", max_score=it.max_points,
                               cell_type="code")
         gb.add_student("gb-1")
         gb.add_submission("module1_literacy", "gb-1")
         for it in items:
             grade = gb.find_grade(it.grade_id, "module1_literacy", "module1_literacy", "gb-1")
-            grade.auto_score = it.points if "風險辨識" in it.competencies else 0.0
+            grade.auto_score = it.max_points if "風險辨識" in it.competencies else 0.0
         gb.db.commit()
     rep = readiness.compute("gb-1", gradebook=url, route="A", use_results=False)
     assert rep["has_results"] and rep["route"] == "A"
-    assert rep["score"]["possible"] == sum(it.points for it in items)
+    assert rep["score"]["possible"] == sum(it.max_points for it in items)
     assert rep["competencies"]["風險辨識"] == pytest.approx(1.0)
     assert any(c["id"] == "gov-ai-planning" for c in rep["certifications"])
 
@@ -145,16 +144,16 @@ def test_manual_items_are_pending_until_graded(tmp_path: Path, monkeypatch: pyte
         gb.add_assignment("module1_literacy")
         gb.add_notebook("module1_literacy", "module1_literacy")
         for it in items:
-            gb.add_grade_cell(it.grade_id, "module1_literacy", "module1_literacy", max_score=it.points,
+            gb.add_grade_cell(it.grade_id, "module1_literacy", "module1_literacy", max_score=it.max_points,
                               cell_type="code")
         gb.add_grade_cell("memo", "module1_literacy", "module1_literacy", max_score=4, cell_type="markdown")
         gb.add_student("m-1")
         gb.add_submission("module1_literacy", "m-1")
         for it in items:
-            gb.find_grade(it.grade_id, "module1_literacy", "module1_literacy", "m-1").auto_score = it.points
+            gb.find_grade(it.grade_id, "module1_literacy", "module1_literacy", "m-1").auto_score = it.max_points
         gb.db.commit()
     before = readiness.compute("m-1", gradebook=url, use_results=False)["score"]
-    assert before["possible"] == sum(it.points for it in items) and before["ratio"] == 1.0
+    assert before["possible"] == sum(it.max_points for it in items) and before["ratio"] == 1.0
     with Gradebook(url) as gb:
         gb.find_grade("memo", "module1_literacy", "module1_literacy", "m-1").manual_score = 1.0
         gb.db.commit()
@@ -175,12 +174,11 @@ def test_cohort_readiness_equals_each_learners_readiness(tmp_path: Path) -> None
         route = "ABC"[n % 3]
         learner = f"c-{n}"
         for run_no in range(1 + n % 2):      # some learners ran twice: only the newest run counts
-            by_nb: dict[tuple[str, str], list[ItemRow]] = {}
+            by_nb: dict[tuple[str, str], list[ItemResult]] = {}
             for it in items:
                 if rng.random() < 0.7:
-                    by_nb.setdefault((it.notebook, it.track), []).append(ItemRow(
-                        it.exercise, it.grade_id, float(rng.choice([0, it.points, it.points / 2])), it.points,
-                        False, competencies=list(it.competencies), domains=list(it.domains)))
+                    by_nb.setdefault((it.notebook, it.track), []).append(ItemResult(
+                        it, float(rng.choice([0, it.max_points, it.max_points / 2]))))
             nbs = [NotebookOutcome(nb, track, "ok", items=rows) for (nb, track), rows in by_nb.items()]
             db.write_run(RunRecord(f"run-{n}-{run_no}", learner, route, f"2026-11-2{run_no}T00:00:00+00:00",
                                    notebooks=nbs, finished_at=f"2026-11-2{run_no}T01:00:00+00:00"))

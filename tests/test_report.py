@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from govai.course.items import ItemResult
+from govai.course.masters import all_items
 from govai.records import charts, report
-from govai.records.coverage import all_items
-from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+from govai.records.results import NotebookOutcome, ResultsDB, RunRecord
 
 REPO = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -24,10 +25,8 @@ def db(tmp_path: Path) -> ResultsDB:
     database = ResultsDB(tmp_path / "r.sqlite")
     for n, (learner, route, unit, right) in enumerate([("p1", "A", "甲", 9), ("p2", "C", "甲", 4),
                                                        ("p3", "B", "乙", 0)]):
-        rows = [ItemRow(it.exercise, it.grade_id, it.points if (k < right or k == 0) else 0.0, it.points,
-                        k < right or k == 0, error=None if k < right else "AssertionError",
-                        duration=0.01, attempts=2, hints=k % 3,
-                        competencies=list(it.competencies), domains=list(it.domains))
+        rows = [ItemResult(it, it.max_points if (k < right or k == 0) else 0.0,
+                           error=None if k < right else "AssertionError", seconds=0.01, attempts=2, hints=k % 3)
                 for k, it in enumerate(items)]
         database.write_run(RunRecord(f"run{n}", learner, route, "2026-11-26T00:00:00+00:00", unit=unit,
                                      notebooks=[NotebookOutcome("module1_literacy/module1_literacy.ipynb",

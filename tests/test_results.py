@@ -13,20 +13,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord, normalise_url
+from govai.course.items import Item, ItemResult
+from govai.records.results import NotebookOutcome, ResultsDB, RunRecord, normalise_url
 
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from govai.records import results
-    from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+    from govai.course.items import Item, ItemResult
+    from govai.records.results import NotebookOutcome, ResultsDB, RunRecord
 
     url, marker = sys.argv[1], Path(sys.argv[2])
 
     def record(run_id, notebooks):
         return RunRecord(run_id=run_id, learner="k1", route="C", started_at=results.now_iso(), notebooks=[
             NotebookOutcome(f"t{n}/t{n}.ipynb", f"t{n}", "ok", notebook_hash="h" * 64, items=[
-                ItemRow(f"t{n}.q{i}", f"q{i}", 1.0, 1.0, True, competencies=["風險辨識"]) for i in range(5)])
+                ItemResult(Item(f"t{n}", f"t{n}/t{n}.ipynb", f"q{i}", f"t{n}.q{i}", 1.0, competencies=("風險辨識",)),
+                           1.0) for i in range(5)])
             for n in range(notebooks)])
 
     db = ResultsDB(url)
@@ -45,8 +48,8 @@ WRITER = textwrap.dedent("""
 def _record(run_id: str, learner: str = "u1", points: float = 1.0) -> RunRecord:
     return RunRecord(run_id=run_id, learner=learner, route="B", started_at="2026-11-26T00:00:00+00:00",
                      notebooks=[NotebookOutcome("m/m.ipynb", "m", "ok", notebook_hash="a" * 64, items=[
-                         ItemRow("m.q1", "q1", points, 2.0, points == 2.0, competencies=["模型訓練"],
-                                 domains=["aws-mla-c01/D2"])])])
+                         ItemResult(Item("m", "m/m.ipynb", "q1", "m.q1", 2.0, competencies=("模型訓練",),
+                                         domains=("aws-mla-c01/D2",)), points)])])
 
 
 def _kill_in_the_middle(url: str, tmp_path: Path) -> ResultsDB:

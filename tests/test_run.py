@@ -129,9 +129,9 @@ def test_cli_run_prints_results_and_writes_rows(course: dict[str, Path], tmp_pat
                                                 capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from govai import cli
-    from govai.records import coverage
+    from govai.course import masters
 
-    monkeypatch.setattr(coverage, "source_dir", lambda: course["src"])
+    monkeypatch.setattr(masters, "source_dir", lambda: course["src"])
     work = tmp_path / "w"
     shutil.copytree(course["strong"] / TRACK, work / TRACK)
     db = tmp_path / "cli.sqlite"

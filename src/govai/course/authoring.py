@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from govai.course import solutions
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -48,7 +50,7 @@ def readonly(source: str, grade_id: str, markdown: bool = False) -> NotebookNode
 
 def solution(grade_id: str, source: str) -> NotebookNode:
     """An answer cell. ``source`` holds ``### BEGIN SOLUTION`` … ``### END SOLUTION``."""
-    if "### BEGIN SOLUTION" not in source:
+    if not solutions.has_solution(source):
         raise ValueError(f"{grade_id}: solution cell needs ### BEGIN SOLUTION / ### END SOLUTION")
     cell = code(source)
     cell.metadata["nbgrader"] = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3,

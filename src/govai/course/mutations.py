@@ -21,13 +21,15 @@ import argparse
 import copy
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from govai.course import masters, nbmeta
+from govai.course.items import Item, ItemResult
 from govai.grading import engine
 
 MIN_WRONG = 3
@@ -43,57 +45,63 @@ class Mutation:
 
 @dataclass
 class ItemSuite:
-    grade_id: str                    # the test cell's grade id
-    points: float
+    item: Item                       # the graded item (its test cell)
     solutions: list[str]             # grade ids of the solution cells it depends on by default
     wrong: list[Mutation] = field(default_factory=list)
     right: list[Mutation] = field(default_factory=list)
-    manual: bool = False             # graded by hand (rubric): no mutations
+
+    @property
+    def grade_id(self) -> str:
+        return self.item.grade_id
+
+    @property
+    def manual(self) -> bool:
+        """Graded by hand (rubric): no mutations."""
+        return self.item.manual
 
 
 @dataclass
 class MutationResult:
     notebook: str
-    item: str
     mutation: Mutation
-    points: float | None
-    max_points: float
-    error: str | None
+    result: ItemResult               # the item's result for this mutated submission
+
+    @property
+    def grade_id(self) -> str:
+        return self.result.grade_id
 
     @property
     def ok(self) -> bool:
         if self.mutation.kind == "wrong":
-            return self.points == 0
-        return self.points is not None and self.points == self.max_points
+            return self.result.points == 0
+        return self.result.passed
 
 
 def _nearest_solution_above(cells: list[NotebookNode], index: int) -> str | None:
     for cell in reversed(cells[:index]):
-        if engine.is_solution(cell) and engine.grade_id(cell):
-            return engine.grade_id(cell)
+        if nbmeta.is_solution(cell) and nbmeta.grade_id(cell):
+            return nbmeta.grade_id(cell)
     return None
 
 
-def is_autograded_test(cell: NotebookNode) -> bool:
-    return cell.cell_type == "code" and engine.is_graded(cell) and not engine.is_solution(cell)
-
-
-def suites(master: NotebookNode) -> list[ItemSuite]:
+def suites(master: NotebookNode, notebook: str = "") -> list[ItemSuite]:
     """The mutation suite of every graded item of ``master``, in notebook order."""
+    track = notebook.split("/", 1)[0] if "/" in notebook else ""
     out: list[ItemSuite] = []
     for index, cell in enumerate(master.cells):
-        if not engine.is_graded(cell):
+        if not nbmeta.is_graded(cell):
             continue
-        meta = cell.metadata.get("govai") or {}
-        points = float(cell.metadata.get("nbgrader", {}).get("points", 0))
-        gid = engine.grade_id(cell) or f"cell{index}"
-        if not is_autograded_test(cell):
-            out.append(ItemSuite(gid, points, [], manual=True))
+        item = masters.item_of(cell, track, notebook)
+        if not item.grade_id:
+            item = replace(item, grade_id=f"cell{index}")
+        if item.manual:
+            out.append(ItemSuite(item, []))
             continue
-        default = meta.get("solution") or _nearest_solution_above(master.cells, index)
-        suite = ItemSuite(gid, points, [default] if default else [])
-        for kind in ("wrong", "right"):
-            for entry in (meta.get("mutations") or {}).get(kind, []):
+        default = nbmeta.solution_ref(cell) or _nearest_solution_above(master.cells, index)
+        suite = ItemSuite(item, [default] if default else [])
+        gid = item.grade_id
+        for kind, entries in nbmeta.mutations(cell).items():
+            for entry in entries:
                 source = entry.get("source")
                 if isinstance(source, str):
                     if not default:
@@ -123,8 +131,8 @@ def mutated_submission(master: NotebookNode, mutation: Mutation) -> NotebookNode
     nb = copy.deepcopy(master)
     seen: set[str] = set()
     for cell in nb.cells:
-        gid = engine.grade_id(cell)
-        if gid in mutation.replacements and engine.is_solution(cell):
+        gid = nbmeta.grade_id(cell)
+        if gid in mutation.replacements and nbmeta.is_solution(cell):
             cell.source = mutation.replacements[gid]
             seen.add(gid)
     missing = set(mutation.replacements) - seen
@@ -136,7 +144,7 @@ def mutated_submission(master: NotebookNode, mutation: Mutation) -> NotebookNode
 def _truncated(master: NotebookNode, item: str) -> NotebookNode:
     nb = copy.deepcopy(master)
     for index, cell in enumerate(nb.cells):
-        if engine.grade_id(cell) == item and engine.is_graded(cell):
+        if nbmeta.grade_id(cell) == item and nbmeta.is_graded(cell):
             nb.cells = nb.cells[: index + 1]
             break
     return nb
@@ -158,8 +166,8 @@ def run_master(path: Path, workers: int = 2, timeout: float = 120.0) -> list[Mut
     name = path.stem
     files = assignment_files(path.parent)
     preload = preload_modules({name: nbformat.writes(master)})
-    jobs: list[tuple[str, Mutation, dict[str, Any], dict[str, Any]]] = []
-    for suite in suites(master):
+    jobs: list[tuple[Item, Mutation, dict[str, Any], dict[str, Any]]] = []
+    for suite in suites(master, masters.notebook_key(path.parent.name, path.name)):
         if suite.manual:
             continue
         upto = _truncated(master, suite.grade_id)
@@ -174,17 +182,17 @@ def run_master(path: Path, workers: int = 2, timeout: float = 120.0) -> list[Mut
                        "notebooks": {name: nbformat.writes(sub).encode()},
                        "paths": {name: f"{path.parent.name}/{name}.ipynb（{mutation.kind}: {mutation.why}）"},
                        "files": files}
-            jobs.append((suite.grade_id, mutation, payload, config))
+            jobs.append((suite.item, mutation, payload, config))
 
-    def one(job: tuple[str, Mutation, dict[str, Any], dict[str, Any]]) -> MutationResult:
+    def one(job: tuple[Item, Mutation, dict[str, Any], dict[str, Any]]) -> MutationResult:
         item, mutation, payload, config = job
         result = worker.grade_payload(payload, config)
         nb_result = result["notebooks"].get(name) or {}
-        scored = {i["grade_id"]: i for i in nb_result.get("items", [])}
-        got = scored.get(item)
-        if got is None:
-            return MutationResult(name, item, mutation, None, 0.0, result.get("error") or "not scored")
-        return MutationResult(name, item, mutation, got["points"], got["max_points"], got.get("error"))
+        scored = {r.grade_id: r for r in map(ItemResult.from_dict, nb_result.get("items", []))}
+        got = scored.get(item.grade_id)
+        if got is None:   # not scored at all: counts as neither rejected nor accepted
+            got = ItemResult(item, None, result.get("error") or "not scored")
+        return MutationResult(name, mutation, got)
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="govai-mutations") as pool:
@@ -249,8 +257,8 @@ def report(tallies: list[Tally]) -> str:
         for f in t.failures:
             verdict = "錯誤答案得分 / wrong answer scored" if f.mutation.kind == "wrong" else \
                 "正確答案未得滿分 / right answer not accepted"
-            lines.append(f"  ✗ {t.assignment} {f.item}: {verdict} {f.points}/{f.max_points} — {f.mutation.why}"
-                         + (f"\n      {f.error}" if f.error else ""))
+            lines.append(f"  ✗ {t.assignment} {f.grade_id}: {verdict} {f.result.points}/{f.result.max_points} — "
+                         f"{f.mutation.why}" + (f"\n      {f.result.error}" if f.result.error else ""))
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from govai.course import nbmeta
 from govai.paths import repo_root
 
 # Keys of a cell's ``metadata.govai`` that never reach learners.
@@ -44,11 +45,11 @@ def _normalise(path: Path) -> str:
         meta = cell.get("metadata", {})
         meta.pop("execution", None)
         # Wrong and alternative answers are for the test suite, not clues for learners.
-        if isinstance(meta.get("govai"), dict):
-            for key in INSTRUCTOR_ONLY:
-                meta["govai"].pop(key, None)
-            if not meta["govai"]:
-                del meta["govai"]
+        tags = nbmeta.govai(cell)
+        for key in INSTRUCTOR_ONLY:
+            tags.pop(key, None)
+        if "govai" in meta and not tags:
+            del meta["govai"]
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

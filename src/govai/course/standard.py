@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from nbformat import NotebookNode
 
-from govai.grading import engine
+from govai.course import nbmeta, solutions
+from govai.course.items import max_points
 
 MAX_DOMAINS = 3
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_SOLUTION = re.compile(r"### BEGIN SOLUTION\n?(.*?)### END SOLUTION", re.S)
 
 # Tracks whose learners answer with values only (module 1, routes A and C).
 NO_CODE_TRACKS = ("module1_literacy", "module4_governance", "module5_strategy", "module7_innovation",
@@ -44,12 +44,6 @@ def assert_problems(source: str) -> list[str]:
             if isinstance(n, ast.Assert) and not _message_is_chinese(n.msg)]
 
 
-def solution_region(source: str) -> str:
-    """The code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (all regions, joined)."""
-    found = _SOLUTION.findall(source)
-    return "\n".join(found) if found else source
-
-
 _VALUE_NODES = (ast.Module, ast.Assign, ast.AnnAssign, ast.Expr, ast.Constant, ast.Name, ast.Store, ast.Load,
                 ast.List, ast.Tuple, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
                 ast.Pass)
@@ -62,7 +56,7 @@ def needs_code(source: str) -> bool:
     tuple, set or dict of literals, or arithmetic on numbers (``12 * 3.5``). Anything else — a call,
     a name on the right, a comparison, a loop, a function, an import, an attribute — is code.
     """
-    region = re.sub(r"^\s*#.*$", "", solution_region(source), flags=re.M)
+    region = re.sub(r"^\s*#.*$", "", solutions.regions(source), flags=re.M)
     try:
         tree = ast.parse(region)
     except SyntaxError:
@@ -89,25 +83,19 @@ def code_requiring(master: NotebookNode, track: str) -> CodePoints:
     """Points of ``master`` whose solution cells need learner-written code."""
     from govai.course.mutations import suites
 
-    solutions = {engine.grade_id(c): c.source for c in master.cells if engine.is_solution(c)}
-    total = code = 0.0
-    items = []
-    for suite in suites(master):
-        total += suite.points
-        if suite.manual:
-            continue
-        if any(needs_code(solutions.get(gid, "")) for gid in suite.solutions):
-            code += suite.points
-            items.append(suite.grade_id)
-    return CodePoints(track, total, code, tuple(items))
+    answers = {nbmeta.grade_id(c): c.source for c in master.cells if nbmeta.is_solution(c)}
+    every = suites(master)
+    coded = [s.item for s in every
+             if not s.manual and any(needs_code(answers.get(gid, "")) for gid in s.solutions)]
+    return CodePoints(track, max_points(s.item for s in every), max_points(coded),
+                      tuple(it.grade_id for it in coded))
 
 
 def tag_problems(cell: NotebookNode, domain_keys: set[str], retired_without_domain: set[str]) -> list[str]:
     """Problems with a test cell's certification tags (empty: honest)."""
-    meta = cell.metadata.get("govai") or {}
-    gid = engine.grade_id(cell)
-    domains = list(meta.get("domains") or [])
-    reasons = meta.get("domain_reasons") or {}
+    gid = nbmeta.grade_id(cell)
+    domains = list(nbmeta.domains(cell))
+    reasons = nbmeta.domain_reasons(cell)
     out = []
     if len(domains) > MAX_DOMAINS:
         out.append(f"{gid}: {len(domains)} domains (at most {MAX_DOMAINS})")

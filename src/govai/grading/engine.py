@@ -21,17 +21,18 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
+from govai.course import masters, nbmeta, solutions
+from govai.course.items import ItemResult
+from govai.course.nbmeta import grade_id, is_graded, is_solution
 from govai.errors import SubmissionError
 
-STUB_SOURCE = "# （未作答）\nraise NotImplementedError()"
 GRADED_TAG = "raises-exception"   # lets nbclient/papermill continue past a failing cell
 
 
@@ -80,24 +81,6 @@ def parse_notebook(raw: bytes, path: Path | str) -> NotebookNode:
 # -- composing ----------------------------------------------------------------------------------
 
 
-def _nbgrader(cell: NotebookNode) -> dict[str, Any]:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    return meta if isinstance(meta, dict) else {}
-
-
-def grade_id(cell: NotebookNode) -> str | None:
-    gid = _nbgrader(cell).get("grade_id")
-    return gid if isinstance(gid, str) else None
-
-
-def is_solution(cell: NotebookNode) -> bool:
-    return bool(_nbgrader(cell).get("solution"))
-
-
-def is_graded(cell: NotebookNode) -> bool:
-    return bool(_nbgrader(cell).get("grade"))
-
-
 def compose(submission: NotebookNode, master: NotebookNode) -> NotebookNode:
     """The notebook to execute: master's cells, with the learner's answers and extra code cells."""
     by_grade_id: dict[str, NotebookNode] = {}
@@ -122,7 +105,7 @@ def compose(submission: NotebookNode, master: NotebookNode) -> NotebookNode:
         if not is_solution(cell):
             continue
         theirs = by_grade_id.get(grade_id(cell) or "")
-        if theirs is None and cell.get("id") in by_cell_id and not _nbgrader(by_cell_id[cell.id]):
+        if theirs is None and cell.get("id") in by_cell_id and not nbmeta.has_nbgrader(by_cell_id[cell.id]):
             theirs = by_cell_id[cell.id]   # metadata stripped, cell id kept
         if theirs is None and by_position:
             theirs = submission.cells[i]
@@ -130,7 +113,8 @@ def compose(submission: NotebookNode, master: NotebookNode) -> NotebookNode:
             composed.cells[i].source = theirs.source
             used.add(id(theirs))
         else:
-            composed.cells[i].source = STUB_SOURCE if cell.cell_type == "code" else "（未作答）"
+            # No answer: the cell as the learner received it (the course's stub), as if left untouched.
+            composed.cells[i].source = solutions.stub(cell.source, cell.cell_type)
 
     # The learner's own extra code cells run too, after the master cell they followed.
     extras: dict[str | None, list[NotebookNode]] = {}
@@ -235,24 +219,6 @@ def execute(nb: NotebookNode, cwd: Path, limits: ExecutionLimits | None = None,
 # -- scoring ------------------------------------------------------------------------------------
 
 
-@dataclass
-class ItemScore:
-    grade_id: str
-    points: float | None            # None: needs manual grading
-    max_points: float
-    passed: bool
-    error: str | None = None
-    exercise: str | None = None
-    objective: str | None = None
-    competencies: list[str] = field(default_factory=list)
-    domains: list[str] = field(default_factory=list)
-    needs_manual: bool = False
-    duration: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def _error_text(cell: NotebookNode) -> str | None:
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
@@ -274,8 +240,12 @@ def _duration(cell: NotebookNode) -> float | None:
         return None
 
 
-def score(executed: NotebookNode, master: NotebookNode) -> list[ItemScore]:
-    """Points per graded cell by nbgrader's rules; points and tags are read from the master."""
+def score(executed: NotebookNode, master: NotebookNode, notebook: str = "") -> list[ItemResult]:
+    """Points per graded cell by nbgrader's rules; points and tags are read from the master.
+
+    ``notebook`` (``<track>/<name>.ipynb``) names the items; the grader's worker, which knows only
+    the notebook's name, leaves it empty.
+    """
     from nbgrader.utils import determine_grade
 
     class _QuietLog:
@@ -289,47 +259,25 @@ def score(executed: NotebookNode, master: NotebookNode) -> list[ItemScore]:
         gid = grade_id(cell)
         if gid and gid not in executed_by_gid:
             executed_by_gid[gid] = cell
+    track = notebook.split("/", 1)[0] if "/" in notebook else ""
     items = []
     for mcell in master.cells:
         if not is_graded(mcell):
             continue
-        gid = grade_id(mcell) or ""
-        meta = mcell.metadata.get("govai", {})
-        max_points = float(_nbgrader(mcell).get("points", 0))
-        cell = executed_by_gid.get(gid)
+        item = masters.item_of(mcell, track, notebook)
+        cell = executed_by_gid.get(item.grade_id)
         if cell is None:
-            items.append(ItemScore(gid, 0.0, max_points, False, "評分儲存格未執行", **_tags(meta)))
+            items.append(ItemResult(item, 0.0, "評分儲存格未執行"))
             continue
         if cell.cell_type == "code" and cell.get("execution_count") is None and not cell.get("outputs"):
             # A test that never ran (the kernel died or timed out before it) must not count as passed,
             # though nbgrader would score a code cell without an error output as full marks.
-            items.append(ItemScore(gid, 0.0, max_points, False, "評分儲存格未執行（程式可能已中止） / test cell did not run",
-                                   **_tags(meta)))
+            items.append(ItemResult(item, 0.0, "評分儲存格未執行（程式可能已中止） / test cell did not run"))
             continue
         # Points come from the master, whatever the executed copy's metadata says.
         graded = copy.deepcopy(cell)
-        graded.metadata["nbgrader"] = copy.deepcopy(_nbgrader(mcell))
+        graded.metadata["nbgrader"] = copy.deepcopy(nbmeta.nbgrader(mcell))
         auto, _max = determine_grade(graded, _QuietLog())
-        manual = auto is None
-        error = _error_text(cell)
-        points = None if manual else float(auto)
-        items.append(ItemScore(
-            gid, points, max_points,
-            passed=(not manual) and points == max_points and max_points > 0,
-            error=error, needs_manual=manual, duration=_duration(cell), **_tags(meta),
-        ))
+        items.append(ItemResult(item, None if auto is None else float(auto), _error_text(cell),
+                                _duration(cell)))
     return items
-
-
-def _tags(meta: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "exercise": meta.get("exercise"),
-        "objective": meta.get("objective"),
-        "competencies": list(meta.get("competencies", [])),
-        "domains": list(meta.get("domains", [])),
-    }
-
-
-def total(items: Iterable[ItemScore]) -> tuple[float, float]:
-    items = list(items)
-    return sum(i.points or 0.0 for i in items), sum(i.max_points for i in items)

@@ -40,6 +40,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from govai.course import nbmeta, solutions
 from govai.grading import wire
 from govai.grading.sandbox import Job, Sandbox
 
@@ -387,22 +388,6 @@ def free_names(source: str) -> list[str]:
         return []
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return sorted(names - _BUILTIN_NAMES)
-
-
-def strip_hidden(source: str) -> str:
-    """The test cell as the learner saw it (nbgrader's hidden-test delimiters removed with their body)."""
-    out, hidden = [], False
-    for line in source.splitlines(keepends=True):
-        up = line.upper()
-        if "BEGIN HIDDEN TESTS" in up:
-            hidden = True
-            continue
-        if "END HIDDEN TESTS" in up:
-            hidden = False
-            continue
-        if not hidden:
-            out.append(line)
-    return "".join(out)
 
 
 def _semicolon(source: str) -> bool:
@@ -791,11 +776,6 @@ def _format_error(exc: BaseException, filename: str) -> NotebookNode:
     return error_output(type(exc).__name__, str(exc), lines)
 
 
-def is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
 def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None = None) -> NotebookNode:
     """Execute every code cell of ``nb`` in order (learner cells in the sandbox, tests here).
 
@@ -810,12 +790,13 @@ def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None 
             continue
         count += 1
         started = _now()
-        if is_test_cell(cell):
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id", index)
+        if nbmeta.is_autograded(cell):
+            gid = nbmeta.grade_id(cell) or index
             if cwd:
                 sync_files(kernel, cwd)
             outputs = run_test(cell.source, kernel, persistent, f"<測試 {name} {gid}>", count, cwd)
-            defs = definitions(python_source(strip_hidden(cell.source)))
+            # What the learner saw of the test (as release/ shows it) defines names for later cells.
+            defs = definitions(python_source(solutions.without_hidden_tests(cell.source)))
             if defs:
                 kernel.run(defs, silent=True)
         else:

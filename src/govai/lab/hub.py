@@ -579,7 +579,7 @@ def record_grades(state: Path) -> int:
     from datetime import UTC, datetime
 
     from govai.records import readiness
-    from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord
+    from govai.records.results import NotebookOutcome, ResultsDB, RunRecord
 
     settings = load_settings(state)
     gradebook = db_url(state, "gradebook")
@@ -595,9 +595,7 @@ def record_grades(state: Path) -> int:
             for ev in evidence:
                 nb = notebooks.setdefault(ev.notebook, NotebookOutcome(
                     notebook=ev.notebook, track=ev.notebook.split("/", 1)[0], status="ok"))
-                nb.items.append(ItemRow(exercise=ev.exercise, grade_id=ev.grade_id, points=ev.points,
-                                        max_points=ev.max_points, passed=ev.points >= ev.max_points,
-                                        competencies=list(ev.competencies), domains=list(ev.domains)))
+                nb.items.append(ev)
             database.write_run(RunRecord(
                 run_id=f"hub-{learner['user']}-{secrets.token_hex(4)}", learner=learner["user"],
                 route=learner.get("route") or "C", started_at=now, finished_at=now,

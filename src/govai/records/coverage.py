@@ -4,8 +4,8 @@ The evidence comes from the nbgrader masters in ``source/<track>/*.ipynb``: ever
 cell carries ``metadata.govai.domains`` (``"<certification-id>/<domain-id>"``). A domain that no
 exercise covers is flagged, and one evidenced by fewer than ``THIN_POINTS`` points is flagged thin
 (readiness for it rests on too little); ``--fail-uncovered`` makes CI fail when an active certification of the
-chosen route has one. This module also offers the helpers the runner, readiness and the demo use
-to find the masters (``masters()``) and their graded items, so every command reads the same tags.
+chosen route has one. The masters and their items come from :mod:`govai.course.masters`, as for
+every other command.
 """
 
 from __future__ import annotations
@@ -13,101 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govai.course import catalog as catalog_mod
-from govai.paths import repo_root
+from govai.course.items import Item, max_points
+from govai.course.masters import all_items
 
 THIN_POINTS = 3.0
-
-
-@dataclass(frozen=True)
-class GradedItem:
-    track: str
-    notebook: str            # <track>/<name>.ipynb
-    grade_id: str
-    exercise: str
-    points: float
-    objective: str | None = None
-    competencies: tuple[str, ...] = ()
-    domains: tuple[str, ...] = ()
-    practised_by: tuple[str, ...] = ()     # lesson self-check ids that practise the same skill
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["competencies"], d["domains"] = list(self.competencies), list(self.domains)
-        d["practised_by"] = list(self.practised_by)
-        return d
-
-
-@dataclass
-class Master:
-    track: str
-    path: Path
-    items: list[GradedItem] = field(default_factory=list)
-
-    @property
-    def notebook(self) -> str:
-        return f"{self.track}/{self.path.name}"
-
-
-def source_dir() -> Path:
-    return repo_root() / "source"
-
-
-def master_paths(src: Path | None = None) -> list[tuple[str, Path]]:
-    """(track, path) of every master notebook in ``source/`` (whatever tracks exist today)."""
-    root = Path(src) if src else source_dir()
-    if not root.exists():
-        return []
-    found = []
-    for track_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for nb in sorted(track_dir.glob("*.ipynb")):
-            if ".ipynb_checkpoints" not in nb.parts:
-                found.append((track_dir.name, nb))
-    return found
-
-
-def graded_items_of(nb: Any, track: str, name: str) -> list[GradedItem]:
-    items = []
-    for cell in nb.cells:
-        meta = cell.get("metadata", {})
-        grader = meta.get("nbgrader") or {}
-        if not grader.get("grade"):
-            continue
-        tags = meta.get("govai") or {}
-        gid = str(grader.get("grade_id", ""))
-        items.append(GradedItem(
-            track=track, notebook=f"{track}/{name}", grade_id=gid,
-            exercise=str(tags.get("exercise") or f"{track}.{gid}"),
-            points=float(grader.get("points", 0) or 0),
-            objective=tags.get("objective"),
-            competencies=tuple(tags.get("competencies") or ()),
-            domains=tuple(tags.get("domains") or ()),
-            practised_by=tuple(tags.get("practised_by") or ()),
-        ))
-    return items
-
-
-def masters(src: Path | None = None) -> list[Master]:
-    """Every master in source/ with its graded items; an unreadable master is skipped with a warning."""
-    from govai.grading import engine
-
-    found = []
-    for track, path in master_paths(src):
-        try:
-            nb = engine.read_notebook(path)
-        except Exception as exc:  # a master being written right now by someone else
-            print(f"警告：無法讀取教師版 {path}：{exc} / warning: unreadable master", file=sys.stderr)
-            continue
-        found.append(Master(track, path, graded_items_of(nb, track, path.name)))
-    return found
-
-
-def all_items(src: Path | None = None) -> list[GradedItem]:
-    return [it for m in masters(src) for it in m.items]
 
 
 # -- coverage -------------------------------------------------------------------------------------
@@ -117,7 +30,7 @@ def coverage(route: str | None = None, src: Path | None = None,
              cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
     cat = cat or catalog_mod.default()
     items = all_items(src)
-    by_domain: dict[str, list[GradedItem]] = {}
+    by_domain: dict[str, list[Item]] = {}
     for it in items:
         for key in it.domains:
             by_domain.setdefault(key, []).append(it)
@@ -128,13 +41,13 @@ def coverage(route: str | None = None, src: Path | None = None,
         domains = []
         for d in cert.domains:
             evid = by_domain.get(f"{cert.id}/{d.id}", [])
-            points = sum(it.points for it in evid)
+            points = max_points(evid)
             domains.append({
                 "id": d.id, "name": d.name, "weight": round(weights[d.id], 4),
                 "competencies": d.competencies, "covered": bool(evid),
                 "points": points, "thin": bool(evid) and points < THIN_POINTS,
                 "items": [{"exercise": it.exercise, "grade_id": it.grade_id, "notebook": it.notebook,
-                           "points": it.points} for it in evid],
+                           "points": it.max_points} for it in evid],
             })
         out.append({"id": cert.id, "name": cert.name, "status": cert.status, "estimated": cert.estimated,
                     "routes": cert.routes, "domains": domains,

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import sqlite3
 import sys
@@ -30,17 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from govai.course import catalog as catalog_mod
+from govai.course import solutions
+from govai.course.items import totals
+from govai.course.masters import all_items, master_paths
+from govai.course.masters import by_track as masters_by_track
 from govai.paths import repo_root, var_dir
-from govai.records.coverage import master_paths
 
 ROUTES = ("A", "B", "C")
 UNITS = ("合成機關甲", "合成機關乙", "合成機關丙")
 # skill → (probability right, probability wrong); the rest is skipped
 SKILLS: dict[str, tuple[float, float]] = {"熟練": (0.92, 0.06), "中等": (0.70, 0.20), "初學": (0.40, 0.35)}
 SEED = 20260609   # the guide's release date: any fixed number keeps the cohort identical run to run
-
-_SOLUTION_RE = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
-_REGION_RE = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -67,17 +66,6 @@ def cohort(n: int = 30, seed: int = SEED) -> list[SyntheticLearner]:
     return people
 
 
-def solution_source(master_source: str) -> str:
-    """The master's solution cell as a learner who got it right would write it."""
-    return _SOLUTION_RE.sub("", master_source)
-
-
-def stub_source(master_source: str) -> str:
-    """What nbgrader's ClearSolutions leaves (used when release/ lacks a track)."""
-    return _REGION_RE.sub(lambda m: f"{m.group(1)}raise NotImplementedError()  # 請刪除這一行，在此作答",
-                          master_source)
-
-
 def choose(learner: SyntheticLearner, grade_id: str, seed: int = SEED) -> str:
     rng = random.Random(f"{seed}/{learner.id}/{grade_id}")
     right, wrong = SKILLS[learner.skill]
@@ -87,39 +75,28 @@ def choose(learner: SyntheticLearner, grade_id: str, seed: int = SEED) -> str:
 
 def fill_notebook(master: Any, release_nb: Any | None, learner: SyntheticLearner,
                   seed: int = SEED) -> tuple[Any, dict[str, str]]:
-    """The learner's copy: the release notebook with each answer cell right, wrong or untouched."""
-    import copy
-
+    """The learner's copy: the release notebook with each answer cell right, wrong or untouched
+    (the student version is built from the master when release/ lacks the track)."""
     import nbformat
 
-    from govai.grading import engine
-
-    if release_nb is None:
-        release_nb = copy.deepcopy(master)
-        for cell in release_nb.cells:
-            if engine.is_solution(cell):
-                cell.source = stub_source(cell.source)
-                cell.metadata.pop("govai", None)
-    nb = copy.deepcopy(release_nb)
+    from govai.course import nbmeta
     from govai.course.mutations import first_wrong_answers
 
-    masters_by_gid = {engine.grade_id(c): c for c in master.cells if engine.is_solution(c)}
+    release_nb = release_nb if release_nb is not None else solutions.student_version(master)
+    in_master = {nbmeta.grade_id(c) for c in master.cells if nbmeta.is_solution(c)}
     wrong_answers = first_wrong_answers(master)
     choices: dict[str, str] = {}
-    for cell in nb.cells:
-        gid = engine.grade_id(cell)
-        if not (gid and engine.is_solution(cell)) or gid not in masters_by_gid:
+    answers: dict[str, str | None] = {}
+    for cell in release_nb.cells:
+        gid = nbmeta.grade_id(cell)
+        if not (gid and nbmeta.is_solution(cell)) or gid not in in_master:
             continue
-        mcell = masters_by_gid[gid]
         choice = choose(learner, gid, seed)
-        wrong = wrong_answers.get(gid)
-        if choice == "wrong" and not wrong:
+        if choice == "wrong" and not wrong_answers.get(gid):
             choice = "skip"
-        if choice == "right":
-            cell.source = solution_source(mcell.source)
-        elif choice == "wrong":
-            cell.source = wrong
+        answers[gid] = {"right": "right", "wrong": wrong_answers.get(gid), "skip": None}[choice]
         choices[gid] = choice
+    nb = solutions.answered(release_nb, master, answers)
     nb.metadata["govai"] = {"synthetic": True, "learner": learner.id, "note": "合成學員作答 / synthetic answers"}
     nbformat.validate(nb)
     return nb, choices
@@ -135,9 +112,7 @@ def build_workdirs(people: list[SyntheticLearner], out: Path, src: Path | None =
 
     cat = cat or catalog_mod.default()
     release = Path(release) if release else repo_root() / "release"
-    by_track: dict[str, list[Path]] = {}
-    for track, path in master_paths(src):
-        by_track.setdefault(track, []).append(path)
+    by_track = masters_by_track(src)
     masters = {p: engine.read_notebook(p) for paths in by_track.values() for p in paths}
     folders: dict[str, Path] = {}
     for person in people:
@@ -168,14 +143,13 @@ def build_workdirs(people: list[SyntheticLearner], out: Path, src: Path | None =
 def write_progress(people: list[SyntheticLearner], path: Path, src: Path | None = None, seed: int = SEED) -> None:
     """Synthetic attempts and hints per exercise, in the progress store's own schema."""
     from govai.exercises import progress
-    from govai.records.coverage import all_items
 
     items = all_items(src)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path)
     con.executescript(progress.SCHEMA)
     t0 = 1_780_000_000.0
-    rows = []
+    rows: list[tuple[str, str, str, str | None, None, float]] = []
     for person in people:
         for it in items:
             rng = random.Random(f"{seed}/progress/{person.id}/{it.grade_id}")
@@ -267,12 +241,11 @@ def run_demo(n: int = 30, out: Path | None = None, workers: int | None = None, *
 def summarise(people: list[SyntheticLearner], records: list[Any]) -> dict[str, Any]:
     by_route: dict[str, dict[str, float]] = {}
     for person, rec in zip(people, records, strict=True):
-        earned = sum(it.points or 0 for nb in rec.notebooks for it in nb.items)
-        possible = sum(it.max_points for nb in rec.notebooks for it in nb.items)
+        score = totals(it for nb in rec.notebooks for it in nb.items)
         r = by_route.setdefault(person.route, {"learners": 0, "earned": 0.0, "possible": 0.0, "failed": 0})
         r["learners"] += 1
-        r["earned"] += earned
-        r["possible"] += possible
+        r["earned"] += score.earned
+        r["possible"] += score.possible_with_pending
         r["failed"] += sum(nb.status == "failed" for nb in rec.notebooks)
     return {route: {**v, "score": round(v["earned"] / v["possible"], 3) if v["possible"] else None}
             for route, v in sorted(by_route.items())}

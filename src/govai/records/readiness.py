@@ -30,12 +30,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from govai.course import catalog as catalog_mod
-from govai.records.coverage import GradedItem, all_items
+from govai.course.items import Item, ItemResult, totals
+from govai.course.masters import all_items, notebook_key
 
 READY = 0.8
 CLOSE = 0.6
@@ -53,26 +55,11 @@ def band(readiness: float) -> str:
     return BAND_WORK
 
 
-@dataclass
-class Evidence:
-    """One graded cell's latest result for the learner."""
-
-    notebook: str
-    grade_id: str
-    exercise: str
-    points: float
-    max_points: float
-    competencies: list[str]
-    domains: list[str]
-    at: str = ""
-    source: str = "results"
+# -- evidence: one ItemResult per graded cell, tags from the masters ---------------------------------
 
 
-# -- evidence -----------------------------------------------------------------------------------
-
-
-def evidence_from_results(learner: str, db: Any, items: list[GradedItem] | None = None
-                          ) -> tuple[list[Evidence], str | None]:
+def evidence_from_results(learner: str, db: Any, items: list[Item] | None = None
+                          ) -> tuple[list[ItemResult], str | None]:
     """Latest rows of complete runs; also returns the learner's route (from the newest run).
 
     Tags come from the masters as they are now (an item's tags are what it evidences); a row of an
@@ -83,9 +70,8 @@ def evidence_from_results(learner: str, db: Any, items: list[GradedItem] | None 
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     rows = database.latest_items(learner)
     latest = database.latest_run(learner)
-    by_key = {(it.notebook, it.grade_id): it for it in (items if items is not None else all_items())}
-    ev = [Evidence(r["notebook"], r["grade_id"], r["exercise"], float(r["points"] or 0.0), float(r["max_points"]),
-                   list(it.competencies), list(it.domains), r.get("finished_at") or "", "results")
+    by_key = {it.key: it for it in (items if items is not None else all_items())}
+    ev = [ItemResult.from_row(r, tags=it)
           for r in rows if not r.get("needs_manual") and (it := by_key.get((r["notebook"], r["grade_id"])))]
     return ev, (latest or {}).get("route")
 
@@ -98,7 +84,7 @@ def pending_from_results(learner: str, db: Any) -> list[str]:
     return [r["exercise"] for r in database.latest_items(learner) if r.get("needs_manual")]
 
 
-def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | None = None) -> list[Evidence]:
+def evidence_from_gradebook(learner: str, url: str, items: list[Item] | None = None) -> list[ItemResult]:
     """Grades per grade cell from an nbgrader gradebook; tags from the masters in source/."""
     import os
 
@@ -108,9 +94,8 @@ def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | No
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    by_key = {(it.track, it.notebook.split("/", 1)[1].removesuffix(".ipynb"), it.grade_id): it
-              for it in (items if items is not None else all_items())}
-    out: list[Evidence] = []
+    by_key = {it.key: it for it in (items if items is not None else all_items())}
+    out: list[ItemResult] = []
     with Gradebook(url) as gb:
         try:
             student = gb.find_student(learner)
@@ -118,65 +103,103 @@ def evidence_from_gradebook(learner: str, url: str, items: list[GradedItem] | No
             return []
         for sub in student.submissions:
             at = sub.timestamp.isoformat() if sub.timestamp else ""
+            track = sub.assignment.name
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     if grade.max_score is None or grade.max_score <= 0:
                         continue
                     if grade.auto_score is None and grade.manual_score is None:
                         continue   # waiting for manual grading: neither earned nor possible yet
-                    it = by_key.get((sub.assignment.name, nb.name, grade.name))
+                    notebook = notebook_key(track, f"{nb.name}.ipynb")
+                    known = by_key.get((notebook, grade.name))
+                    item = replace(known, max_points=float(grade.max_score)) if known else Item(
+                        track=track, notebook=notebook, grade_id=grade.name, exercise=f"{track}.{grade.name}",
+                        max_points=float(grade.max_score))
                     score = grade.score if grade.score is not None else 0.0
-                    out.append(Evidence(
-                        notebook=f"{sub.assignment.name}/{nb.name}.ipynb", grade_id=grade.name,
-                        exercise=it.exercise if it else f"{sub.assignment.name}.{grade.name}",
-                        points=float(score), max_points=float(grade.max_score),
-                        competencies=list(it.competencies) if it else [],
-                        domains=list(it.domains) if it else [], at=at, source="gradebook"))
+                    out.append(ItemResult(item, float(score), at=at, source="gradebook"))
     return out
 
 
-def merge(*sources: list[Evidence]) -> list[Evidence]:
+def merge(*sources: list[ItemResult]) -> list[ItemResult]:
     """One result per (notebook, grade cell): the newest wins."""
-    best: dict[tuple[str, str], Evidence] = {}
+    best: dict[tuple[str, str], ItemResult] = {}
     for ev_list in sources:
         for ev in ev_list:
-            key = (ev.notebook, ev.grade_id)
-            if key not in best or ev.at >= best[key].at:
-                best[key] = ev
+            if ev.key not in best or ev.at >= best[ev.key].at:
+                best[ev.key] = ev
     return list(best.values())
 
 
-# -- computation ---------------------------------------------------------------------------------
+# -- the formula, set-wise: learners × items in, mastery and readiness out ----------------------------
 
 
-def mastery(evidence: list[Evidence], cat: catalog_mod.Catalog) -> tuple[dict[str, float], dict[str, float]]:
-    """Mastery 0..1 per competency, and the points possible behind each (0: no evidence)."""
-    earned = {c.id: 0.0 for c in cat.competencies}
-    possible = {c.id: 0.0 for c in cat.competencies}
-    for ev in evidence:
-        for comp in ev.competencies:
-            if comp in earned:
-                earned[comp] += ev.points
-                possible[comp] += ev.max_points
-    return ({c: round(earned[c] / possible[c], 4) if possible[c] else 0.0 for c in earned}, possible)
+@dataclass
+class Mastery:
+    """Mastery of ``n`` learners computed from their points on ``items`` (learners × items matrices).
+
+    The only implementation of the formula: :func:`cohort` feeds it every learner's latest scores,
+    :func:`from_evidence` one learner's evidence, so the two cannot disagree.
+    """
+
+    competencies: list[str]
+    domain_keys: list[str]
+    mastery: Any              # learners × competencies, 0..1 rounded to 4 places (0: no evidence)
+    comp_possible: Any        # learners × competencies: points possible behind each mastery
+    domain_mastery: Any       # learners × domain keys: points-weighted, NaN where no item evidences it
+    domain_possible: Any      # learners × domain keys
+
+    def domain(self, cert: catalog_mod.Certification, domain: catalog_mod.Domain) -> tuple[Any, Any]:
+        """(mastery per learner, True where it is by items) of one exam domain: by points over the items
+        tagged with it, else the mean mastery of its competencies."""
+        import numpy as np
+
+        ci = [self.competencies.index(c) for c in domain.competencies if c in self.competencies]
+        fallback = self.mastery[:, ci].mean(axis=1) if ci else np.zeros(self.mastery.shape[0])
+        direct = self.domain_mastery[:, self.domain_keys.index(f"{cert.id}/{domain.id}")]
+        by_items = ~np.isnan(direct)
+        return np.where(by_items, direct, fallback), by_items
+
+    def readiness(self, cert: catalog_mod.Certification) -> Any:
+        """Σ normalised domain weight × domain mastery, per learner, rounded to 4 places."""
+        import numpy as np
+
+        weights = cert.normalised_weights()
+        total = np.zeros(self.mastery.shape[0])
+        for d in cert.domains:
+            total += weights[d.id] * self.domain(cert, d)[0]
+        return total.round(4)
 
 
-def _domain_mastery(key: str, competencies: list[str], comp: dict[str, float],
-                    evidence: list[Evidence]) -> tuple[float, str, float]:
-    """(mastery, basis, points possible): by points over items tagged with the domain, else competencies."""
-    earned = possible = 0.0
-    for ev in evidence:
-        if key in ev.domains:
-            earned += ev.points
-            possible += ev.max_points
-    if possible > 0:
-        return earned / possible, "items", possible
-    vals = [comp.get(c, 0.0) for c in competencies]
-    return (sum(vals) / len(vals) if vals else 0.0), "competencies", 0.0
+def mastery_of(earned: Any, possible: Any, items: list[Item], cat: catalog_mod.Catalog) -> Mastery:
+    """Two matrix products: items' tags become items × competencies and items × domains matrices."""
+    import numpy as np
+
+    comps = [c.id for c in cat.competencies]
+    keys = sorted(cat.domain_keys())
+    comp_of = {c: i for i, c in enumerate(comps)}
+    key_of = {k: i for i, k in enumerate(keys)}
+    tag_c = np.zeros((len(items), len(comps)), dtype=np.float64)
+    tag_d = np.zeros((len(items), len(keys)), dtype=np.float64)
+    for j, it in enumerate(items):
+        for c in it.competencies:
+            if c in comp_of:
+                tag_c[j, comp_of[c]] = 1.0
+        for k in it.domains:
+            if k in key_of:
+                tag_d[j, key_of[k]] = 1.0
+    comp_possible = possible @ tag_c
+    dom_possible = possible @ tag_d
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mastery = np.where(comp_possible > 0, (earned @ tag_c) / comp_possible, 0.0).round(4)
+        dom_mastery = np.where(dom_possible > 0, (earned @ tag_d) / dom_possible, np.nan)
+    return Mastery(comps, keys, mastery, comp_possible, dom_mastery, dom_possible)
 
 
-def _study(domain_key: str, competencies: list[str], route: str | None, items: list[GradedItem],
-           evidence: dict[tuple[str, str], Evidence], cat: catalog_mod.Catalog) -> dict[str, Any]:
+# -- one learner ------------------------------------------------------------------------------------
+
+
+def _study(domain_key: str, competencies: list[str], route: str | None, items: list[Item],
+           evidence: dict[tuple[str, str], ItemResult], cat: catalog_mod.Catalog) -> dict[str, Any]:
     on_route: list[str] = [cat.common_core.step.track]
     if route:
         r = cat.route(route)
@@ -189,11 +212,11 @@ def _study(domain_key: str, competencies: list[str], route: str | None, items: l
         modules.append({"module": m.number, "name": f"模組 {m.number} {m.name_zh}", "track": t.id,
                         "title": t.title, "on_route": t.id in on_route})
     lessons = [lesson.path for t in preferred for lesson in t.lessons]
-    exercises = []
+    exercises: list[dict[str, Any]] = []
     for it in items:
         if domain_key in it.domains:
-            ev = evidence.get((it.notebook, it.grade_id))
-            status = "未作答" if ev is None else ("已通過" if ev.points >= ev.max_points else "未通過")
+            ev = evidence.get(it.key)
+            status = "未作答" if ev is None else ("已通過" if ev.passed else "未通過")
             exercises.append({"exercise": it.exercise, "notebook": it.notebook, "objective": it.objective,
                               "status": status})
     exercises.sort(key=lambda e: {"未通過": 0, "未作答": 1, "已通過": 2}[e["status"]])
@@ -206,7 +229,7 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
     """The readiness report as JSON-ready data."""
     cat = cat or catalog_mod.default()
     items = all_items(src)
-    sources: list[list[Evidence]] = []
+    sources: list[list[ItemResult]] = []
     found_route = None
     pending: list[str] = []
     if use_results:
@@ -219,33 +242,41 @@ def compute(learner: str, *, db: Any = None, gradebook: str | None = None, route
                          items=items, cat=cat)
 
 
-def from_evidence(learner: str, evidence: list[Evidence], *, route: str | None = None,
-                  pending: list[str] | None = None, items: list[GradedItem] | None = None,
+def from_evidence(learner: str, evidence: list[ItemResult], *, route: str | None = None,
+                  pending: list[str] | None = None, items: list[Item] | None = None,
                   cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
     """The readiness report computed from an evidence list (one latest result per graded cell).
 
     :func:`compute` gathers the evidence from the results database and/or a gradebook and calls
     this; other record keepers (xAPI statements read back from a learning record store) call it
-    with evidence of their own.
+    with evidence of their own. The numbers come from :func:`mastery_of`, the cohort's own code,
+    with this learner as a one-row matrix; results waiting for manual grading are pending.
     """
+    import numpy as np
+
     cat = cat or catalog_mod.default()
     items = items if items is not None else all_items()
-    pending = list(pending or [])
-    comp, possible = mastery(evidence, cat)
-    ev_by_key = {(e.notebook, e.grade_id): e for e in evidence}
+    pending = list(pending or []) + [e.exercise for e in evidence if e.needs_manual]
+    evidence = [e for e in evidence if not e.needs_manual]
+    earned = np.array([[e.points or 0.0 for e in evidence]], dtype=np.float64).reshape(1, len(evidence))
+    possible = np.array([[e.max_points for e in evidence]], dtype=np.float64).reshape(1, len(evidence))
+    m = mastery_of(earned, possible, [e.item for e in evidence], cat)
+    comp = {c: float(m.mastery[0, j]) for j, c in enumerate(m.competencies)}
+    comp_possible = {c: float(m.comp_possible[0, j]) for j, c in enumerate(m.competencies)}
+    ev_by_key = {e.key: e for e in evidence}
     certs = []
     for cert in (cat.certifications_for_route(route) if route else cat.certifications):
         weights = cert.normalised_weights()
-        domains = []
-        readiness = 0.0
+        domains: list[dict[str, Any]] = []
         for d in cert.domains:
-            m, basis, points = _domain_mastery(f"{cert.id}/{d.id}", d.competencies, comp, evidence)
-            readiness += weights[d.id] * m
-            evidenced = points > 0 or any(possible.get(c, 0) > 0 for c in d.competencies)
+            value, by_items = m.domain(cert, d)
+            points = float(m.domain_possible[0, m.domain_keys.index(f"{cert.id}/{d.id}")])
+            evidenced = points > 0 or any(comp_possible.get(c, 0) > 0 for c in d.competencies)
             domains.append({"id": d.id, "name": d.name, "weight": round(weights[d.id], 4),
-                            "mastery": round(m, 4), "competencies": d.competencies, "evidence": evidenced,
-                            "basis": basis, "points": points})
-        readiness = round(readiness, 4)
+                            "mastery": round(float(value[0]), 4), "competencies": d.competencies,
+                            "evidence": evidenced, "basis": "items" if by_items[0] else "competencies",
+                            "points": points})
+        readiness = float(m.readiness(cert)[0])
         target = cert.recommendable
         entry: dict[str, Any] = {
             "id": cert.id, "name": cert.name, "issuer": cert.issuer, "readiness": readiness,
@@ -255,20 +286,19 @@ def from_evidence(learner: str, evidence: list[Evidence], *, route: str | None =
             "capability": cert.listings[0].capability, "domains": domains, "gaps": [],
         }
         if target:
-            weakest = sorted(domains, key=lambda d: (d["mastery"], -d["weight"]))
-            for d in [d for d in weakest if d["mastery"] < READY][:MAX_GAPS]:
-                key = f"{cert.id}/{d['id']}"
-                entry["gaps"].append({"domain": d["id"], "name": d["name"], "mastery": d["mastery"],
-                                      "weight": d["weight"], "competencies": d["competencies"],
-                                      **_study(key, d["competencies"], route, items, ev_by_key, cat)})
+            weakest = sorted(domains, key=lambda g: (g["mastery"], -g["weight"]))
+            for g in [g for g in weakest if g["mastery"] < READY][:MAX_GAPS]:
+                key = f"{cert.id}/{g['id']}"
+                entry["gaps"].append({"domain": g["id"], "name": g["name"], "mastery": g["mastery"],
+                                      "weight": g["weight"], "competencies": g["competencies"],
+                                      **_study(key, g["competencies"], route, items, ev_by_key, cat)})
         certs.append(entry)
-    earned_all = sum(e.points for e in evidence)
-    possible_all = sum(e.max_points for e in evidence)
+    score = totals(evidence)
     return {
         "learner": learner, "route": route, "competencies": comp,
-        "evidence": {c: possible[c] for c in comp},
-        "score": {"earned": earned_all, "possible": possible_all,
-                  "ratio": round(earned_all / possible_all, 4) if possible_all else None},
+        "evidence": comp_possible,
+        "score": {"earned": score.earned, "possible": score.possible,
+                  "ratio": None if score.ratio is None else round(score.ratio, 4)},
         "has_results": bool(evidence),
         "pending": pending,
         "thresholds": {BAND_READY: READY, BAND_CLOSE: CLOSE},
@@ -281,9 +311,9 @@ def from_evidence(learner: str, evidence: list[Evidence], *, route: str | None =
 
 @dataclass
 class CohortReadiness:
-    """Readiness of every learner for every certification, computed set-wise (same formula as
-    :func:`compute`): ``readiness[i, k]`` for learner ``learners[i]`` and ``certifications[k]``,
-    NaN where the certification is not listed for the learner's route."""
+    """Readiness of every learner for every certification, computed set-wise (the same
+    :class:`Mastery` as :func:`compute`): ``readiness[i, k]`` for learner ``learners[i]`` and
+    ``certifications[k]``, NaN where the certification is not listed for the learner's route."""
 
     learners: list[str]
     routes: list[str]
@@ -319,12 +349,16 @@ class CohortReadiness:
 
 
 def cohort(db: Any = None, *, unit: str | None = None, src: Path | None = None,
-           cat: catalog_mod.Catalog | None = None) -> CohortReadiness:
+           cat: catalog_mod.Catalog | None = None, people: list[dict[str, Any]] | None = None,
+           on_rows: Callable[[dict[str, Any]], None] | None = None) -> CohortReadiness:
     """Readiness of every learner with a complete run (optionally of one unit), in a few queries.
 
     The latest auto-graded scores are streamed once from the database into a learners × items
-    matrix; items' tags (from the masters, read once) become items × competencies and items ×
-    domains matrices, so mastery and domain evidence are two matrix products for everyone.
+    matrix (items' tags from the masters, read once); :func:`mastery_of` does the rest for everyone.
+    ``people`` are the learners (``ResultsDB.learners()`` rows) when the caller has read them already;
+    ``on_rows`` receives each chunk of that one read as columns (``ResultsDB.LATEST_COLUMNS`` → numpy
+    object array, manually graded rows included), so the cohort report's item analysis needs no read
+    of its own.
     """
     import numpy as np
     import pandas as pd
@@ -334,52 +368,33 @@ def cohort(db: Any = None, *, unit: str | None = None, src: Path | None = None,
     cat = cat or catalog_mod.default()
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     items = all_items(src)
-    people = [r for r in database.learners() if unit is None or r.get("unit") == unit]
+    if people is None:
+        people = [r for r in database.learners() if unit is None or r.get("unit") == unit]
     learners = [r["learner"] for r in people]
     learner_index = pd.Index(learners)
     item_index = pd.Index([f"{it.notebook}|{it.grade_id}" for it in items])
-    comps = [c.id for c in cat.competencies]
-    keys = sorted(cat.domain_keys())
-    comp_of = {c: i for i, c in enumerate(comps)}
-    key_of = {k: i for i, k in enumerate(keys)}
-    tag_c = np.zeros((len(items), len(comps)), dtype=np.float64)
-    tag_d = np.zeros((len(items), len(keys)), dtype=np.float64)
-    for j, it in enumerate(items):
-        for c in it.competencies:
-            if c in comp_of:
-                tag_c[j, comp_of[c]] = 1.0
-        for k in it.domains:
-            if k in key_of:
-                tag_d[j, key_of[k]] = 1.0
     earned = np.zeros((len(learners), len(items)), dtype=np.float64)
     possible = np.zeros_like(earned)
-    for rows in database.latest_scores(unit):
+    for rows in database.latest_rows(unit):
         block = np.array(rows, dtype=object)          # one C-level pass; no Python loop per row
-        r = learner_index.get_indexer(block[:, 0])
-        c = item_index.get_indexer(block[:, 1])
-        keep = (r >= 0) & (c >= 0)       # learners of another unit, items no master has any more
-        earned[r[keep], c[keep]] = block[keep, 2].astype(np.float64)
-        possible[r[keep], c[keep]] = block[keep, 3].astype(np.float64)
-    comp_possible = possible @ tag_c
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mastery = np.where(comp_possible > 0, (earned @ tag_c) / comp_possible, 0.0).round(4)
-        dom_possible = possible @ tag_d
-        dom_mastery = np.where(dom_possible > 0, (earned @ tag_d) / dom_possible, np.nan)
+        columns = {name: block[:, j] for j, name in enumerate(database.LATEST_COLUMNS)}
+        if on_rows is not None:
+            on_rows(columns)
+        r = learner_index.get_indexer(columns["learner"])
+        c = item_index.get_indexer(columns["item"])
+        # Learners of another unit, items no master has any more, and rows waiting for manual grading
+        # are not evidence.
+        keep = (r >= 0) & (c >= 0) & ~columns["needs_manual"].astype(bool)
+        earned[r[keep], c[keep]] = columns["points"][keep].astype(np.float64)
+        possible[r[keep], c[keep]] = columns["max_points"][keep].astype(np.float64)
+    m = mastery_of(earned, possible, items, cat)
     certs = list(cat.certifications)
     table = np.full((len(learners), len(certs)), np.nan)
     routes = [r["route"] for r in people]
     for k, cert in enumerate(certs):
-        on_route = np.array([cert in cat.certifications_for_route(r) for r in sorted(set(routes))])
-        listed = dict(zip(sorted(set(routes)), on_route, strict=True))
-        mask = np.array([listed[r] for r in routes], dtype=bool) if routes else np.zeros(0, dtype=bool)
-        weights = cert.normalised_weights()
-        total = np.zeros(len(learners))
-        for d in cert.domains:
-            ci = [comp_of[c] for c in d.competencies if c in comp_of]
-            fallback = mastery[:, ci].mean(axis=1) if ci else np.zeros(len(learners))
-            direct = dom_mastery[:, key_of[f"{cert.id}/{d.id}"]]
-            total += weights[d.id] * np.where(np.isnan(direct), fallback, direct)
-        table[mask, k] = total[mask].round(4)
+        listed = {r: cert in cat.certifications_for_route(r) for r in set(routes)}
+        mask = np.array([listed[r] for r in routes], dtype=bool)
+        table[mask, k] = m.readiness(cert)[mask]
     return CohortReadiness(learners, routes, certs, table)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from govai.course import catalog as catalog_mod
+from govai.course.items import ItemResult, totals
 from govai.records import readiness as rd
 
 # Okabe–Ito palette (colour-blind safe) and a hatch per band as a second cue.
@@ -155,9 +156,9 @@ def path_progress(learner: str, route: str | None, db: Any, cat: catalog_mod.Cat
         return steps
     r = cat.route(route)
     for step in r.path + r.optional:
-        mine = [i for i in items if i["track"] == step.track]
-        earned = sum(i["points"] or 0 for i in mine)
-        possible = sum(i["max_points"] for i in mine)
+        mine = [ItemResult.from_row(i) for i in items if i["track"] == step.track]
+        score = totals(mine)
+        earned, possible = score.earned, score.possible_with_pending
         ratio = earned / possible if possible else 0.0
         status = "未開始" if not mine else ("完成" if ratio >= rd.READY else "進行中")
         m = cat.module(step.module)

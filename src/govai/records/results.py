@@ -42,6 +42,8 @@ from sqlalchemy import (
     update,
 )
 
+from govai.course.items import ItemResult
+
 metadata = MetaData()
 
 runs = Table(
@@ -137,24 +139,6 @@ def normalise_url(url: str | os.PathLike[str]) -> str:
 
 
 @dataclass
-class ItemRow:
-    """One graded exercise of one notebook of a run."""
-
-    exercise: str
-    grade_id: str
-    points: float | None
-    max_points: float
-    passed: bool
-    error: str | None = None
-    duration: float | None = None
-    attempts: int = 0
-    hints: int = 0
-    needs_manual: bool = False
-    competencies: list[str] = field(default_factory=list)
-    domains: list[str] = field(default_factory=list)
-
-
-@dataclass
 class NotebookOutcome:
     notebook: str                 # <track>/<name>.ipynb
     track: str
@@ -163,7 +147,7 @@ class NotebookOutcome:
     duration: float | None = None
     notebook_hash: str | None = None
     output_path: str | None = None
-    items: list[ItemRow] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
 
 
 @dataclass
@@ -217,16 +201,10 @@ class ResultsDB:
                     run_id=run.run_id, notebook=nb.notebook, track=nb.track, status=nb.status, error=nb.error,
                     duration=nb.duration, notebook_hash=nb.notebook_hash, output_path=nb.output_path,
                 ))
-                rows = [{
-                    "run_id": run.run_id, "learner": run.learner, "route": run.route,
-                    "notebook": nb.notebook, "track": nb.track, "exercise": it.exercise,
-                    "grade_id": it.grade_id, "points": it.points, "max_points": it.max_points,
-                    "passed": bool(it.passed), "needs_manual": bool(it.needs_manual), "error": it.error,
-                    "duration": it.duration, "attempts": int(it.attempts), "hints": int(it.hints),
-                    "notebook_hash": nb.notebook_hash, "package_versions": versions,
-                    "competencies": json.dumps(it.competencies, ensure_ascii=False),
-                    "domains": json.dumps(it.domains, ensure_ascii=False), "recorded_at": stamp,
-                } for it in nb.items]
+                # The notebook outcome names where the row belongs, whatever the grader called the item.
+                rows = [{**it.to_row(), "run_id": run.run_id, "learner": run.learner, "route": run.route,
+                         "notebook": nb.notebook, "track": nb.track, "notebook_hash": nb.notebook_hash,
+                         "package_versions": versions, "recorded_at": stamp} for it in nb.items]
                 if rows:
                     con.execute(insert(results), rows)
                 if _after_notebook_rows is not None:
@@ -299,10 +277,15 @@ class ResultsDB:
             q = q.where(results.c.learner.in_(learners))
         return q.subquery()
 
-    def latest_scores(self, unit: str | None = None, chunk: int = 100_000
-                      ) -> Iterable[list[tuple[str, str, float, float]]]:
-        """Chunks of (learner, ``notebook|grade_id``, points, max_points): every latest auto-graded row.
+    #: The columns of every row :meth:`latest_rows` yields, in order.
+    LATEST_COLUMNS = ("learner", "item", "track", "exercise", "points", "max_points", "passed", "needs_manual",
+                      "duration", "attempts", "hints")
 
+    def latest_rows(self, unit: str | None = None, chunk: int = 100_000) -> Iterable[list[tuple[Any, ...]]]:
+        """Chunks of every learner's latest row per graded cell, as tuples of :attr:`LATEST_COLUMNS`.
+
+        ``item`` is ``notebook|grade_id``; rows waiting for manual grading are included (``needs_manual``)
+        with points 0, so one read serves readiness (auto-graded rows) and the item analysis (all rows).
         Most learners have one complete run, whose rows are simply all theirs: those are read by a
         plain scan, and only learners with several runs go through the window that picks the newest
         row per graded cell (sorting millions of rows is what would make a national cohort slow).
@@ -310,28 +293,26 @@ class ResultsDB:
         """
         from sqlalchemy import func, literal
 
-        def key(cols: Any) -> Any:
-            return cols.notebook + literal("|") + cols.grade_id
+        def columns(cols: Any) -> list[Any]:
+            return [cols.learner, cols.notebook + literal("|") + cols.grade_id, cols.track, cols.exercise,
+                    func.coalesce(cols.points, 0.0), cols.max_points, cols.passed, cols.needs_manual,
+                    cols.duration, cols.attempts, cols.hints]
 
         several = (select(runs.c.learner).where(runs.c.status == "complete")
                    .group_by(runs.c.learner).having(func.count() > 1))
-        single = (select(results.c.learner, key(results.c), func.coalesce(results.c.points, 0.0),
-                         results.c.max_points)
-                  .join(runs, runs.c.run_id == results.c.run_id)
-                  .where(runs.c.status == "complete", results.c.needs_manual.is_(False),
-                         results.c.learner.not_in(several)))
+        single = (select(*columns(results.c)).join(runs, runs.c.run_id == results.c.run_id)
+                  .where(runs.c.status == "complete", results.c.learner.not_in(several)))
         if unit is not None:
             single = single.where(runs.c.unit == unit)
         sub = self._latest_results(unit, learners=several)
-        multi = (select(sub.c.learner, key(sub.c), func.coalesce(sub.c.points, 0.0), sub.c.max_points)
-                 .where(sub.c.rn == 1, sub.c.needs_manual.is_(False)))
+        multi = select(*columns(sub.c)).where(sub.c.rn == 1)
         with self.engine.connect() as con:
             raw = con.connection.dbapi_connection
             assert raw is not None
             for n, q in enumerate((single, multi)):
                 sql = str(q.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
                 # PostgreSQL streams through a named (server-side) cursor; SQLite's cursor is lazy anyway.
-                cursor = raw.cursor(name=f"govai_latest_scores_{n}") if self.engine.dialect.name == "postgresql" \
+                cursor = raw.cursor(name=f"govai_latest_rows_{n}") if self.engine.dialect.name == "postgresql" \
                     else raw.cursor()
                 try:
                     cursor.execute(sql)
@@ -430,8 +411,3 @@ def _row_dict(m: Any) -> dict[str, Any]:
 def open_db(url: str | os.PathLike[str] | None = None) -> ResultsDB:
     return ResultsDB(url)
 
-
-def summarise(rows: Iterable[dict[str, Any]]) -> tuple[float, float]:
-    """Points earned and possible over result rows."""
-    rows = list(rows)
-    return sum(r["points"] or 0.0 for r in rows), sum(r["max_points"] for r in rows)

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from govai.course import catalog as catalog_mod
-from govai.records.coverage import graded_items_of, master_paths
-from govai.records.results import ItemRow, NotebookOutcome, ResultsDB, RunRecord, now_iso
+from govai.course.items import ItemResult, totals
+from govai.course.masters import items_of, master_paths
+from govai.records.results import NotebookOutcome, ResultsDB, RunRecord, now_iso
 
 INJECTABLE = ("learner_id", "route", "run_id")
 
@@ -136,10 +137,8 @@ def _kernel_stderr_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _zero_items(master: Any, task: NotebookTask, error: str) -> list[ItemRow]:
-    return [ItemRow(exercise=it.exercise, grade_id=it.grade_id, points=0.0, max_points=it.points, passed=False,
-                    error=error, competencies=list(it.competencies), domains=list(it.domains))
-            for it in graded_items_of(master, task.track, task.master_path.name)]
+def _zero_items(master: Any, task: NotebookTask, error: str) -> list[ItemResult]:
+    return [ItemResult(it, 0.0, error) for it in items_of(master, task.track, task.master_path.name)]
 
 
 def execute_task(task: NotebookTask) -> NotebookOutcome:
@@ -177,16 +176,12 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
             except PapermillExecutionError:
                 pass   # failing cells: papermill wrote the output first; it is scored below
         executed = nbformat.read(str(task.out_path), as_version=4)
-        scores = engine.score(executed, master)
+        items = engine.score(executed, master, task.notebook)
     except Exception as exc:  # unreadable notebook, dead kernel, …: recorded, the run goes on
         message = f"筆記本無法執行 / notebook failed: {type(exc).__name__}: {exc}"[:1000]
         return NotebookOutcome(task.notebook, task.track, "failed", error=message,
                                duration=time.monotonic() - started, notebook_hash=nb_hash,
                                items=_zero_items(master, task, message))
-    items = [ItemRow(exercise=s.exercise or f"{task.track}.{s.grade_id}", grade_id=s.grade_id, points=s.points,
-                     max_points=s.max_points, passed=s.passed, error=s.error, duration=s.duration,
-                     needs_manual=s.needs_manual, competencies=list(s.competencies), domains=list(s.domains))
-             for s in scores]
     return NotebookOutcome(task.notebook, task.track, "ok", duration=time.monotonic() - started,
                            notebook_hash=nb_hash, output_path=str(task.out_path), items=items)
 
@@ -227,8 +222,8 @@ def attach_progress(outcomes: Sequence[NotebookOutcome], learner: str, progress_
     (``module4.mask_pii``); a graded item names those in ``metadata.govai.practised_by``, so its
     attempts and hints are the sums over them (and over its own id, for a check run on the item).
     """
+    from govai.course.masters import all_items
     from govai.exercises import progress
-    from govai.records.coverage import all_items
 
     summary = progress.summary(learner, progress_path)
     if not summary:
@@ -269,10 +264,9 @@ def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str 
 
 
 def format_record(record: RunRecord, width: int = 60) -> str:
-    earned = sum(it.points or 0 for nb in record.notebooks for it in nb.items)
-    possible = sum(it.max_points for nb in record.notebooks for it in nb.items)
+    score = totals(it for nb in record.notebooks for it in nb.items)
     lines = [f"學員 learner {record.learner}　路線 route {record.route}　執行 run {record.run_id}",
-             f"得分 score {earned:g} / {possible:g}"]
+             f"得分 score {score.earned:g} / {score.possible_with_pending:g}"]
     for nb in record.notebooks:
         status = {"ok": "已執行", "failed": "執行失敗", "missing": "未繳交"}[nb.status]
         lines.append(f"  ▸ {nb.notebook}　{status} / {nb.status}" + (f"：{nb.error[:width]}" if nb.error and

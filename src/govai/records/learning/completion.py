@@ -16,13 +16,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from govai.course import catalog as catalog_mod
-from govai.errors import SubmissionError
-from govai.records.coverage import GradedItem, all_items
+from govai.course.items import Item, ItemResult, totals
+from govai.course.masters import all_items
 
 if TYPE_CHECKING:
     from govai.records.results import ResultsDB
@@ -83,25 +82,7 @@ class RouteCompletion:
     hours: float
 
 
-def auto_graded_keys(src: Path | None = None) -> set[tuple[str, str]]:
-    """(notebook, grade id) of every auto-graded item of the masters (test cells: grade, no solution)."""
-    from govai.grading import engine
-    from govai.records.coverage import master_paths
-
-    keys = set()
-    for track, path in master_paths(src):
-        try:
-            nb = engine.read_notebook(path)
-        except SubmissionError:      # a master being written right now: coverage.masters() warns about it
-            continue
-        for cell in nb.cells:
-            grader = cell.get("metadata", {}).get("nbgrader") or {}
-            if grader.get("grade") and not grader.get("solution"):
-                keys.add((f"{track}/{path.name}", str(grader.get("grade_id", ""))))
-    return keys
-
-
-def track_completions(db: ResultsDB | str | None, learner: str, *, items: list[GradedItem] | None = None,
+def track_completions(db: ResultsDB | str | None, learner: str, *, items: list[Item] | None = None,
                       cat: catalog_mod.Catalog | None = None, ratio: float | None = None) -> list[TrackCompletion]:
     """Every track the learner has results for, completed or not."""
     from govai.records.results import ResultsDB
@@ -116,21 +97,19 @@ def track_completions(db: ResultsDB | str | None, learner: str, *, items: list[G
     by_track: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_track.setdefault(r["track"], []).append(r)
-    auto = auto_graded_keys()
     out = []
     for track_id, trows in sorted(by_track.items()):
         try:
             track, module = cat.track(track_id), cat.module_of_track(track_id)
         except KeyError:
             continue
-        required = [it for it in items if it.track == track_id and (it.notebook, it.grade_id) in auto]
-        auto_rows = {(r["notebook"], r["grade_id"]): r for r in trows if not r.get("needs_manual")}
-        answered = [auto_rows[(it.notebook, it.grade_id)] for it in required
-                    if (it.notebook, it.grade_id) in auto_rows]
-        earned = sum(float(r["points"] or 0.0) for r in answered)
-        possible = sum(float(r["max_points"]) for r in answered)
+        required = [it for it in items if it.track == track_id and not it.manual]
+        results = {res.key: res for res in map(ItemResult.from_row, trows) if not res.needs_manual}
+        answered = [results[it.key] for it in required if it.key in results]
+        score = totals(answered)
+        earned, possible = score.earned, score.possible
         done = bool(required) and len(answered) == len(required) and possible > 0 and earned / possible >= ratio - 1e-12
-        stamps = [r.get("finished_at") or "" for r in answered]
+        stamps = [res.at for res in answered]
         out.append(TrackCompletion(
             learner=learner, route=route, module=module.number, module_name=module.name_zh, track=track_id,
             title=track.title, lesson_hours=round(sum(lesson.hours for lesson in track.lessons), 2),

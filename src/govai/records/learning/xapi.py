@@ -51,8 +51,9 @@ from ralph.models.xapi.base.unnested_objects import (
 from ralph.models.xapi.base.verbs import BaseXapiVerb
 
 from govai.course import catalog as catalog_mod
+from govai.course.items import Item, ItemResult
+from govai.course.masters import all_items
 from govai.exercises import progress
-from govai.records.coverage import GradedItem, all_items
 from govai.records.learning import completion, lessons, records_dir
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def _score(points: float, max_points: float) -> BaseXapiResultScore:
                                scaled=Decimal(str(round(scaled, 6))))
 
 
-def results_statements(learner: str, db: ResultsDB | str | None, *, items: list[GradedItem] | None = None,
+def results_statements(learner: str, db: ResultsDB | str | None, *, items: list[Item] | None = None,
                        cat: catalog_mod.Catalog | None = None) -> list[dict[str, Any]]:
     """Graded items of every complete run, module and route completion, readiness bands."""
     from govai.records import readiness
@@ -249,26 +250,25 @@ def results_statements(learner: str, db: ResultsDB | str | None, *, items: list[
     tags = {(it.notebook, it.grade_id): it for it in items}
     out: list[dict[str, Any]] = []
     for run in database.runs(learner):
-        for r in database.run_rows(run["run_id"]):
-            it = tags.get((r["notebook"], r["grade_id"]))
-            obj = activity_id("items", r["notebook"], r["grade_id"])
+        for row in database.run_rows(run["run_id"]):
+            # Tags from the master as it is now; the row's own for an item no master has any more.
+            res = ItemResult.from_row(row, tags=tags.get((row["notebook"], row["grade_id"])))
+            obj = activity_id("items", res.notebook, res.grade_id)
             extensions = {
-                ext("exercise"): r["exercise"], ext("notebook"): r["notebook"], ext("grade-id"): r["grade_id"],
-                ext("track"): r["track"], ext("route"): run["route"], ext("run-id"): run["run_id"],
-                ext("competencies"): list(it.competencies) if it else list(r["competencies"]),
-                ext("domains"): list(it.domains) if it else list(r["domains"]),
+                ext("exercise"): res.exercise, ext("notebook"): res.notebook, ext("grade-id"): res.grade_id,
+                ext("track"): res.track, ext("route"): run["route"], ext("run-id"): run["run_id"],
+                ext("competencies"): list(res.competencies), ext("domains"): list(res.domains),
             }
-            parent = activity_id("modules", r["track"])
+            parent = activity_id("modules", res.track)
             stamp = run["finished_at"] or run["started_at"]
-            if r.get("needs_manual"):
-                out.append(statement(learner, "attempted", "assessment", obj, r["exercise"], stamp, parent=parent,
+            if res.points is None:
+                out.append(statement(learner, "attempted", "assessment", obj, res.exercise, stamp, parent=parent,
                                      key=run["run_id"], extensions={**extensions, ext("needs-manual"): True},
                                      result=BaseXapiResult(completion=True)))
                 continue
-            points, max_points = float(r["points"] or 0.0), float(r["max_points"])
-            out.append(statement(learner, "scored", "assessment", obj, r["exercise"], stamp, parent=parent,
+            out.append(statement(learner, "scored", "assessment", obj, res.exercise, stamp, parent=parent,
                                  key=run["run_id"], extensions=extensions,
-                                 result=BaseXapiResult(score=_score(points, max_points), success=bool(r["passed"]),
+                                 result=BaseXapiResult(score=_score(res.points, res.max_points), success=res.passed,
                                                        completion=True)))
     tracks = completion.track_completions(database, learner, items=items, cat=cat)
     latest = database.latest_run(learner)
@@ -301,7 +301,7 @@ def results_statements(learner: str, db: ResultsDB | str | None, *, items: list[
 
 
 def build(learner: str, db: ResultsDB | str | None = None, *, progress_path: Path | None = None,
-          items: list[GradedItem] | None = None, cat: catalog_mod.Catalog | None = None) -> list[dict[str, Any]]:
+          items: list[Item] | None = None, cat: catalog_mod.Catalog | None = None) -> list[dict[str, Any]]:
     """Every statement about a learner, oldest first (same inputs → same statements)."""
     found = progress_statements(learner, progress_path) + results_statements(learner, db, items=items, cat=cat)
     found.sort(key=lambda s: (s["timestamp"], s["id"]))
@@ -316,7 +316,7 @@ def _ts(stmt: dict[str, Any]) -> datetime:
 
 
 def readiness_from_statements(learner: str, statements: Iterable[dict[str, Any]], *,
-                              items: list[GradedItem] | None = None,
+                              items: list[Item] | None = None,
                               cat: catalog_mod.Catalog | None = None) -> dict[str, Any]:
     """Readiness (``govai readiness``'s formula) from *scored* statements: newest per graded item wins."""
     from govai.records import readiness
@@ -346,9 +346,10 @@ def readiness_from_statements(learner: str, statements: Iterable[dict[str, Any]]
         if (notebook, grade_id) not in known:
             continue
         score = s["result"]["score"]
-        evidence.append(readiness.Evidence(notebook, grade_id, e[ext("exercise")], float(score["raw"]),
-                                           float(score["max"]), list(e[ext("competencies")]),
-                                           list(e[ext("domains")]), when.isoformat(), "xapi"))
+        item = Item(track=str(e.get(ext("track")) or notebook.split("/", 1)[0]), notebook=notebook,
+                    grade_id=grade_id, exercise=e[ext("exercise")], max_points=float(score["max"]),
+                    competencies=tuple(e[ext("competencies")]), domains=tuple(e[ext("domains")]))
+        evidence.append(ItemResult(item, float(score["raw"]), at=when.isoformat(), source="xapi"))
     return readiness.from_evidence(learner, evidence, route=route, pending=pending, items=items, cat=cat)
 
 
