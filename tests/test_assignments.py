@@ -67,7 +67,36 @@ def test_nbgrader_validate_invert_release_stubs_fail(path: Path) -> None:
 
 
 # Wrong answers scoring 0 and solutions scoring full, item by item, through the grader's own path:
-# tests/test_assessment_standard.py (mutation suites).
+# tests/test_assessment_standard.py (mutation suites). The untouched student version scores 0 on the
+# same path (sandbox, judge, nbgrader's scoring), here through papermill's govai engine as `govai run`.
+
+
+@pytest.fixture(scope="module")
+def _sandboxes():
+    from govai.grading import worker
+
+    yield
+    worker.close_all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", MASTERS, ids=IDS)
+def test_untouched_release_scores_zero_through_the_grader(path: Path, tmp_path: Path, _sandboxes: None) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from govai.records.runner import sandbox_settings
+
+    release = REPO / "release" / path.parent.name / path.name
+    preload, hide = sandbox_settings()
+    with pytest.raises(PapermillExecutionError):     # the stubs fail, and papermill says so
+        papermill.execute_notebook(str(release), str(tmp_path / "out.ipynb"), engine_name="govai",
+                                   progress_bar=False, master=str(path), preload=list(preload), hide=list(hide))
+    executed = engine.read_notebook(tmp_path / "out.ipynb")
+    scored = engine.score(executed, engine.read_notebook(path))
+    automatic = [s for s in scored if not s.needs_manual]
+    assert automatic and all(s.points == 0 for s in automatic), \
+        [(s.grade_id, s.points) for s in automatic if s.points]
 
 
 def test_release_hides_solutions_hidden_tests_and_wrong_answers() -> None:

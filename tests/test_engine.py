@@ -9,7 +9,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from govai.course.items import totals
 from govai.errors import SubmissionError
 from govai.grading import engine
 
@@ -98,8 +97,14 @@ def test_missing_answer_becomes_a_failing_stub(master, honest) -> None:
 
 
 @pytest.mark.slow
-def test_tampered_submission_scores_like_master(master, honest) -> None:
+def test_tampered_submission_scores_like_master(master, honest, tmp_path: Path) -> None:
+    """Edited tests and points earn nothing on the path `govai grade` and `govai run` share: papermill's
+    govai engine composes with the master, runs the answers in the sandbox and the tests in the judge."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     from govai.course.mutations import first_wrong_answers
+    from govai.grading import worker
 
     wrong = first_wrong_answers(master)
     for gid in ("q1_is_ai", "q4_allowed"):
@@ -107,13 +112,21 @@ def test_tampered_submission_scores_like_master(master, honest) -> None:
     for gid in ("q1_is_ai_test", "q4_allowed_test"):
         _cell(honest, gid).source = "pass"
         _cell(honest, gid).metadata.nbgrader["points"] = 50
-    nb = engine.compose(honest, master)
-    engine.execute(nb, MASTER_PATH.parent)
-    items = {i.grade_id: i for i in engine.score(nb, master)}
+    path = tmp_path / "module1_literacy" / "module1_literacy.ipynb"
+    path.parent.mkdir()
+    nbformat.write(honest, path)
+    try:
+        with pytest.raises(PapermillExecutionError):
+            papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), engine_name="govai",
+                                       progress_bar=False, master=str(MASTER_PATH))
+    finally:
+        worker.close_all()
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    items = {i.grade_id: i for i in engine.score(executed, master)}
     assert items["q1_is_ai_test"].points == 0 and items["q4_allowed_test"].points == 0
     assert items["q2_principles_test"].points == 3
-    score = totals(items.values())
-    assert (score.earned, score.possible) == (18.0, 23.0)
+    assert sum(i.points or 0.0 for i in items.values()) == 18.0
+    assert sum(i.max_points for i in items.values()) == 23.0
     assert list(items["q4_allowed_test"].competencies) == ["風險辨識", "公共價值"]
 
 

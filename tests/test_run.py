@@ -1,9 +1,11 @@
-"""The runner: papermill through the one engine, rows in SQLite and PostgreSQL, failures, history."""
+"""The runner: papermill with the govai engine (grade's sandbox and judge), rows in SQLite and PostgreSQL,
+failures, history, and what the unsandboxed default engine lets a cheat do."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -143,6 +145,58 @@ def test_cli_run_prints_results_and_writes_rows(course: dict[str, Path], tmp_pat
     assert ResultsDB(db).count() == 9
 
 
+CHEATS = Path(__file__).parent / "fixtures" / "grade" / "cheats"
+# What a learner can do to the tests when they run in the learner's own kernel: failing tests leave
+# no error output, the assertion error is replaced, the compare helpers check nothing. (The grading
+# tests' patch_ipython.py also replaces builtins.type, which hangs an ordinary kernel.)
+CHEAT = """# 讓測試失敗時不留下錯誤輸出、換掉斷言錯誤、讓比較函式什麼都不檢查
+ip = get_ipython()
+ip.showtraceback = lambda *a, **k: None
+ip._showtraceback = lambda *a, **k: None
+import builtins
+builtins.AssertionError = type("AssertionError", (Exception,), {})
+import govai.exercises.compare as _compare
+_compare.check_labels = lambda *a, **k: None
+_compare.check_number = lambda *a, **k: None
+_compare.same = lambda *a, **k: None"""
+
+
+def test_cheats_earn_nothing_under_govai_but_do_under_papermills_default_engine(
+        course: dict[str, Path], tmp_path: Path) -> None:
+    """Wrong answers plus a cell that patches IPython, ``AssertionError`` and the compare helpers, and one
+    that reads ``In``:
+    0 points and nothing seen through the govai engine (as under `govai grade`); with papermill's
+    default engine the same notebook earns the points and sees the hidden tests."""
+    sys.path.insert(0, str(CHEATS.parent))
+    import samples
+
+    master = nbformat.read(course["src"] / TRACK / f"{TRACK}.ipynb", as_version=4)
+    wrong = {"q1_is_ai": "wrong", "q4_allowed": "wrong", "q7_verify": "wrong", "q9_eu_tier": "wrong"}
+    nb = samples.submission(master, wrong)
+    after_params = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])) + 1
+    nb.cells.insert(after_params, nbformat.v4.new_code_cell(CHEAT))
+    nb.cells.append(nbformat.v4.new_code_cell((CHEATS / "look_for_hidden_tests.py").read_text()))
+    work = tmp_path / "work"
+    shutil.copytree(REPO / "release" / TRACK, work / TRACK)
+    nbformat.write(nb, work / TRACK / f"{TRACK}.ipynb")
+
+    points, printed = {}, {}
+    for engine_name in run.ENGINES:
+        record = run.run_learner("cheat-1", "C", work, db=tmp_path / f"{engine_name}.sqlite", src=course["src"],
+                                 out_dir=tmp_path / engine_name, engine=engine_name)
+        (outcome,) = record.notebooks
+        assert outcome.status == "ok", outcome.error
+        points[engine_name] = {it.grade_id: it.points for it in outcome.items if it.grade_id[:-5] in wrong}
+        out = nbformat.read(outcome.output_path or "", as_version=4)
+        assert out.metadata["govai"]["engine"] == engine_name
+        printed[engine_name] = "".join(o.get("text", "") for c in out.cells if c.cell_type == "code"
+                                       for o in c.outputs)
+    assert set(points["govai"].values()) == {0.0}, points["govai"]
+    assert "HIDDEN-SEEN" not in printed["govai"] and "clean" in printed["govai"]
+    assert all(v > 0 for v in points["nbclient"].values()), points["nbclient"]   # the cheat works unsandboxed
+    assert "HIDDEN-SEEN" in printed["nbclient"]
+
+
 def test_run_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
     from govai import cli
 
@@ -150,6 +204,7 @@ def test_run_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["run", "--help"])
     text = capsys.readouterr().out
     assert "學員代號" in text and "learner id" in text and "--workers" in text
+    assert "--engine" in text and "沒有沙箱" in text and "UNSANDBOXED" in text
 
 
 def test_self_checks_in_lessons_reach_the_graded_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,11 +5,12 @@
    edited, deleted, duplicated or re-typed test cell changes nothing (what nbgrader's
    checksums intend); the learner contributes only the answers in solution cells (matched by
    ``grade_id``, then by cell id when metadata was stripped) and any extra code cells.
-2. ``execute``: run it with nbclient (or papermill, for the runner) with errors allowed,
-   per-cell timeouts that interrupt instead of aborting, so one failing cell costs only
-   its own points. `govai grade` executes the same composed notebook with the same
-   semantics through :func:`govai.grading.judge.execute` instead: learner cells in a
-   sandboxed, pre-forked kernel and the master's tests outside it (see :mod:`govai.grading.command`).
+2. execute: there is one way, :func:`govai.grading.judge.execute` — learner cells in a sandboxed,
+   pre-forked kernel and the master's tests outside it, errors allowed and per-cell timeouts that
+   interrupt, so one failing cell costs only its own points. `govai grade` reaches it through
+   :mod:`govai.grading.autograde`, `govai validate --mutations` through
+   :func:`govai.grading.worker.grade_payload` and `govai run` through papermill's ``govai`` engine
+   (:mod:`govai.grading.papermill_engine`).
 3. ``score``: nbgrader's own ``determine_grade`` on every graded cell, with the govai tags
    (exercise, objective, competencies, certification domains) carried from the master.
 """
@@ -19,9 +20,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -164,56 +162,6 @@ def notebook_hash(nb: NotebookNode) -> str:
         h.update(cell.source.encode("utf-8"))
         h.update(b"\1")
     return h.hexdigest()
-
-
-# -- executing ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ExecutionLimits:
-    cell_timeout: int = 60          # seconds per cell, then the kernel is interrupted
-    startup_timeout: int = 60
-    kernel_name: str = "python3"    # the course kernel; the notebook's own kernelspec is ignored
-
-
-def execute(nb: NotebookNode, cwd: Path, limits: ExecutionLimits | None = None,
-            km: Any = None) -> NotebookNode:
-    """Execute with nbclient; failing cells record their error and execution goes on.
-
-    Without a given kernel manager, the kernel talks over Unix sockets in a private temporary
-    folder: TCP ports picked by several kernels starting at once can collide ("Address already
-    in use"), and a socket folder of its own keeps one submission's kernel apart from another's.
-    """
-    from nbclient import NotebookClient
-
-    lim = limits or ExecutionLimits()
-
-    def run(manager: Any) -> None:
-        NotebookClient(
-            nb,
-            km=manager,
-            timeout=lim.cell_timeout,
-            startup_timeout=lim.startup_timeout,
-            kernel_name=lim.kernel_name,
-            allow_errors=True,
-            interrupt_on_timeout=True,
-            record_timing=True,
-            resources={"metadata": {"path": str(cwd)}},
-        ).execute()
-
-    if km is not None:
-        run(km)
-        return nb
-    from jupyter_client.manager import KernelManager
-
-    with tempfile.TemporaryDirectory(prefix="govai-k-") as sockets:
-        manager = KernelManager(kernel_name=lim.kernel_name, transport="ipc", ip=os.path.join(sockets, "k"))
-        try:
-            run(manager)
-        finally:
-            if manager.has_kernel:
-                manager.shutdown_kernel(now=True)
-    return nb
 
 
 # -- scoring ------------------------------------------------------------------------------------

@@ -2,18 +2,27 @@
 
 For every track of the learner's route (``catalog.route(X).tracks``, plus the route's optional
 tracks when the learner has them in the work folder) and every master notebook in
-``source/<track>/``, the runner takes the learner's copy at ``WORKDIR/<track>/<name>.ipynb`` and uses
-the one engine of ``govai grade``:
+``source/<track>/``, the runner takes the learner's copy at ``WORKDIR/<track>/<name>.ipynb`` and runs
+it with papermill's ``govai`` engine (:mod:`govai.grading.papermill_engine`), which executes it
+exactly as `govai grade` does:
 
-    engine.compose(learner_nb, master) → papermill.execute_notebook(composed, …) → engine.score
+    papermill.execute_notebook(learner_nb, engine_name="govai", master=…) → engine.score
 
-Parameters (``learner_id``, ``route``, ``run_id``) are injected through the master's ``parameters``
-cell, and papermill records its own run metadata in ``nb.metadata.papermill``. Failing cells are
-allowed (papermill raises ``PapermillExecutionError`` after writing the output; the runner reads the
-written notebook and scores it). A notebook that cannot be executed at all (unreadable file, dead
-kernel) is recorded as ``failed`` with its error and every item at 0 points; the rest of the run goes
-on. Attempts and hints come from the learner's progress store. The whole run is then written to the
+The engine composes the notebook with its master, runs the learner's cells in the grader's sandbox
+(one pre-forked zygote per worker thread) and the master's tests in the judge, outside it; the
+scores are nbgrader's ``determine_grade`` on the judge's verdicts, as in `govai grade`. Parameters
+(``learner_id``, ``route``, ``run_id``) are injected through the master's ``parameters`` cell, and
+papermill records its own run metadata in ``nb.metadata.papermill``. Failing cells are allowed
+(papermill raises ``PapermillExecutionError`` after writing the output; the runner reads the written
+notebook and scores it). A notebook that cannot be executed at all (unreadable file, no sandbox) is
+recorded as ``failed`` with its error and every item at 0 points; the rest of the run goes on.
+Attempts and hints come from the learner's progress store. The whole run is then written to the
 results database in one transaction (see ``govai.records.results``).
+
+``--engine nbclient`` runs papermill's default engine instead: the composed notebook in an ordinary
+Jupyter kernel, hidden tests included, **without any sandbox** — the learner's code can read and
+defeat the tests there. It exists to compare the two (``bench/run_bench.py``) and to run notebooks
+whose authors are trusted; results meant for readiness come from the ``govai`` engine.
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ from govai.course.masters import items_of, master_paths
 from govai.records.results import NotebookOutcome, ResultsDB, RunRecord, now_iso
 
 INJECTABLE = ("learner_id", "route", "run_id")
+SANDBOXED = "govai"          # papermill engine name of govai.grading.papermill_engine
+UNSANDBOXED = "nbclient"     # papermill's default engine
+ENGINES = (SANDBOXED, UNSANDBOXED)
 
 
 @dataclass
@@ -53,6 +65,9 @@ class NotebookTask:
     out_path: Path
     parameters: dict[str, Any] = field(default_factory=dict)
     cell_timeout: int = 60
+    engine: str = SANDBOXED
+    preload: tuple[str, ...] = ()     # the zygote's imports: one list for the whole run (one zygote per worker)
+    hide: tuple[str, ...] = ()        # never visible inside the sandbox (the masters' folder)
 
     @property
     def notebook(self) -> str:
@@ -88,9 +103,11 @@ def parameter_names(master: Any) -> set[str]:
 
 
 def plan(learner: str, route: str, workdir: Path, *, run_id: str | None = None, out_dir: Path | None = None,
-         src: Path | None = None, cell_timeout: int = 60,
+         src: Path | None = None, cell_timeout: int = 60, engine: str = SANDBOXED,
          cat: catalog_mod.Catalog | None = None) -> list[NotebookTask]:
     """The notebooks of one run; assignments outside the route are ignored."""
+    if engine not in ENGINES:
+        raise ValueError(f"未知的執行引擎 {engine!r}，可用：{', '.join(ENGINES)} / unknown engine")
     workdir = Path(workdir)
     run_id = run_id or new_run_id()
     from govai.paths import var_dir
@@ -100,6 +117,10 @@ def plan(learner: str, route: str, workdir: Path, *, run_id: str | None = None, 
     by_track: dict[str, list[Path]] = {}
     for track, path in master_paths(src):
         by_track.setdefault(track, []).append(path)
+    preload: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    if engine == SANDBOXED:
+        preload, hide = sandbox_settings(src)
     tasks = []
     for track in tracks:
         for master_path in by_track.get(track, []):   # a track whose master is not written yet is skipped
@@ -109,9 +130,25 @@ def plan(learner: str, route: str, workdir: Path, *, run_id: str | None = None, 
                 learner_path=mine if mine.exists() else None,
                 out_path=out_root / _safe(learner) / run_id / track / master_path.name,
                 parameters={"learner_id": learner, "route": route, "run_id": run_id},
-                cell_timeout=cell_timeout,
+                cell_timeout=cell_timeout, engine=engine, preload=preload, hide=hide,
             ))
     return tasks
+
+
+_settings: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def sandbox_settings(src: Path | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(preload, hide) for every master of ``src``: what the zygote imports, what it never sees."""
+    from papermill.engines import papermill_engines
+
+    paths = [p for _track, p in master_paths(src)]
+    key = "\0".join(f"{p.resolve()}:{p.stat().st_mtime_ns}" for p in paths)
+    if key not in _settings:
+        preload = papermill_engines.get_engine(SANDBOXED).course_preload(p.read_text(encoding="utf-8") for p in paths)
+        hide = sorted({str(p.resolve().parent.parent) for p in paths})     # the source/ folders
+        _settings[key] = (tuple(preload), tuple(hide))
+    return _settings[key]
 
 
 def _safe(name: str) -> str:
@@ -142,9 +179,9 @@ def _zero_items(master: Any, task: NotebookTask, error: str) -> list[ItemResult]
 
 
 def execute_task(task: NotebookTask) -> NotebookOutcome:
-    """compose → papermill → score for one notebook; never raises for a learner's mistake."""
+    """papermill (govai engine: compose, sandbox, judge) → score for one notebook; never raises for a
+    learner's mistake."""
     import nbformat
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from govai.grading import engine
@@ -158,26 +195,21 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
     try:
         learner_nb = engine.read_notebook(task.learner_path)
         nb_hash = engine.notebook_hash(learner_nb)
-        composed = engine.compose(learner_nb, master)
-        composed.metadata.setdefault("govai", {}).update(
-            {"run_id": task.run_id, "learner": task.learner, "route": task.route, "learner_sha256": nb_hash})
+        run_metadata = {"run_id": task.run_id, "learner": task.learner, "route": task.route,
+                        "learner_sha256": nb_hash}
         names = parameter_names(master)
         params = {k: v for k, v in task.parameters.items() if k in names}
         task.out_path.parent.mkdir(parents=True, exist_ok=True)
-        with _kernel_stderr_to(task.out_path.parent / "kernel.log"):
-            try:
-                papermill.execute_notebook(
-                    composed, str(task.out_path), parameters=params, kernel_name="python3",
-                    progress_bar=False, log_output=False, cwd=str(task.learner_path.parent),
-                    request_save_on_cell_execute=False,
-                    start_timeout=60, execution_timeout=task.cell_timeout,
-                    allow_errors=True, interrupt_on_timeout=True,
-                )
-            except PapermillExecutionError:
-                pass   # failing cells: papermill wrote the output first; it is scored below
+        try:
+            if task.engine == SANDBOXED:
+                _run_sandboxed(task, params, run_metadata)
+            else:
+                _run_unsandboxed(task, learner_nb, master, params, run_metadata)
+        except PapermillExecutionError:
+            pass   # failing cells: papermill wrote the output first; it is scored below
         executed = nbformat.read(str(task.out_path), as_version=4)
         items = engine.score(executed, master, task.notebook)
-    except Exception as exc:  # unreadable notebook, dead kernel, …: recorded, the run goes on
+    except Exception as exc:  # noqa: BLE001 - unreadable notebook, no sandbox, …: recorded, the run goes on
         message = f"筆記本無法執行 / notebook failed: {type(exc).__name__}: {exc}"[:1000]
         return NotebookOutcome(task.notebook, task.track, "failed", error=message,
                                duration=time.monotonic() - started, notebook_hash=nb_hash,
@@ -186,31 +218,88 @@ def execute_task(task: NotebookTask) -> NotebookOutcome:
                            notebook_hash=nb_hash, output_path=str(task.out_path), items=items)
 
 
+def _run_sandboxed(task: NotebookTask, params: dict[str, Any], run_metadata: dict[str, Any]) -> None:
+    """The learner's file through papermill's govai engine (paths absolute: the judge changes the
+    process's working directory while a test runs)."""
+    import papermill
+
+    assert task.learner_path is not None
+    papermill.execute_notebook(
+        str(task.learner_path.resolve()), str(task.out_path.resolve()), parameters=params, engine_name=SANDBOXED,
+        kernel_name="python3", progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        master=str(task.master_path.resolve()), workdir=str(task.learner_path.parent.resolve()),
+        execution_timeout=task.cell_timeout, preload=list(task.preload) or None, hide=list(task.hide) or None,
+        run_metadata=run_metadata,
+    )
+
+
+def _run_unsandboxed(task: NotebookTask, learner_nb: Any, master: Any, params: dict[str, Any],
+                     run_metadata: dict[str, Any]) -> None:
+    """papermill's default engine on the composed notebook: tests in the learner's own kernel."""
+    import papermill
+
+    from govai.grading import engine
+
+    assert task.learner_path is not None
+    composed = engine.compose(learner_nb, master)
+    composed.metadata.setdefault("govai", {}).update({**run_metadata, "engine": UNSANDBOXED, "sandboxed": False})
+    with _kernel_stderr_to(task.out_path.parent / "kernel.log"):
+        papermill.execute_notebook(
+            composed, str(task.out_path), parameters=params, kernel_name="python3",
+            progress_bar=False, log_output=False, cwd=str(task.learner_path.parent),
+            request_save_on_cell_execute=False,
+            start_timeout=60, execution_timeout=task.cell_timeout,
+            allow_errors=True, interrupt_on_timeout=True,
+        )
+
+
 def execute_tasks(tasks: Sequence[NotebookTask], workers: int = 1,
                   on_done: Callable[[NotebookTask, NotebookOutcome], None] | None = None) -> list[NotebookOutcome]:
-    """Execute tasks, ``workers`` at a time in separate processes; results in the tasks' order."""
-    outcomes: list[NotebookOutcome | None] = [None] * len(tasks)
-    if workers <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            outcomes[i] = execute_task(task)
-            if on_done:
-                on_done(task, outcomes[i])  # type: ignore[arg-type]
-        return outcomes  # type: ignore[return-value]
-    import multiprocessing
+    """Execute tasks, ``workers`` at a time; results in the tasks' order.
 
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(execute_task, t): i for i, t in enumerate(tasks)}
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                outcomes[i] = fut.result()
-            except Exception as exc:  # a worker died: record it, keep going
-                t = tasks[i]
-                outcomes[i] = NotebookOutcome(t.notebook, t.track, "failed",
-                                              error=f"執行程序中斷 / worker failed: {exc}"[:1000])
-            if on_done:
-                on_done(tasks[i], outcomes[i])  # type: ignore[arg-type]
+    Sandboxed tasks run in threads of this process: each thread keeps its own sandbox, whose zygote
+    forks a fresh learner kernel per notebook, and the sandboxes are closed when all are done.
+    Unsandboxed tasks run in separate processes (each notebook starts its own Jupyter kernel, and
+    its start-up chatter on file descriptor 2 is redirected per process).
+    """
+    outcomes: list[NotebookOutcome | None] = [None] * len(tasks)
+
+    def done(i: int, outcome: NotebookOutcome) -> None:
+        outcomes[i] = outcome
+        if on_done:
+            on_done(tasks[i], outcome)
+
+    def lost(i: int, exc: BaseException) -> NotebookOutcome:
+        t = tasks[i]
+        return NotebookOutcome(t.notebook, t.track, "failed", error=f"執行程序中斷 / worker failed: {exc}"[:1000])
+
+    sandboxed = all(t.engine == SANDBOXED for t in tasks)
+    try:
+        if workers <= 1 or len(tasks) <= 1:
+            for i, task in enumerate(tasks):
+                done(i, execute_task(task))
+        else:
+            if sandboxed:
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool: Any = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govai-run")
+            else:
+                import multiprocessing
+
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            with pool:
+                futures = {pool.submit(execute_task, t): i for i, t in enumerate(tasks)}
+                for fut in as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        done(i, fut.result())
+                    except Exception as exc:  # noqa: BLE001 - a worker died: recorded, the rest goes on
+                        done(i, lost(i, exc))
+    finally:
+        if any(t.engine == SANDBOXED for t in tasks):
+            from govai.grading import worker
+
+            worker.close_all()
     return outcomes  # type: ignore[return-value]
 
 
@@ -248,10 +337,10 @@ def build_record(learner: str, route: str, run_id: str, started_at: str, outcome
 def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str | None = None,
                 workers: int = 1, out_dir: Path | None = None, src: Path | None = None,
                 progress_path: Path | None = None, unit: str | None = None, cell_timeout: int = 60,
-                synthetic: bool = False) -> RunRecord:
+                synthetic: bool = False, engine: str = SANDBOXED) -> RunRecord:
     """Execute, score and record one learner's run; returns what was written."""
     started = now_iso()
-    tasks = plan(learner, route, workdir, out_dir=out_dir, src=src, cell_timeout=cell_timeout)
+    tasks = plan(learner, route, workdir, out_dir=out_dir, src=src, cell_timeout=cell_timeout, engine=engine)
     run_id = tasks[0].run_id if tasks else new_run_id()
     outcomes = execute_tasks(tasks, workers)
     record = build_record(learner, route, run_id, started, outcomes, unit, synthetic, progress_path, src)
@@ -296,13 +385,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="學習進度紀錄（預設 ~/.govai/progress.sqlite） / progress store")
     parser.add_argument("--unit", default=None, help="服務機關或單位（供班級報告篩選） / unit, for cohort reports")
     parser.add_argument("--timeout", type=int, default=60, help="每個儲存格的時間上限（秒） / seconds per cell")
+    parser.add_argument("--engine", choices=ENGINES, default=SANDBOXED,
+                        help="govai（預設）：與 govai grade 相同的沙箱與評審程序；nbclient：papermill 的預設引擎，"
+                             "沒有沙箱，隱藏測試在學員的核心中執行，學員程式可以讀取或破解，只用於可信任的筆記本 / "
+                             "govai (default): govai grade's sandbox and judge; nbclient: papermill's default "
+                             "engine, UNSANDBOXED (hidden tests run in the learner's kernel), trusted notebooks only")
 
 
 def run(args: argparse.Namespace) -> int:
     if not Path(args.workdir).is_dir():
         print(f"找不到作業資料夾 {args.workdir} / work folder not found", file=sys.stderr)
         return 2
-    tasks = plan(args.learner, args.route, args.workdir, cell_timeout=args.timeout)
+    tasks = plan(args.learner, args.route, args.workdir, cell_timeout=args.timeout, engine=args.engine)
     if not tasks:
         print(f"路線 {args.route} 目前沒有可評分的作業（source/ 中沒有對應的教師版） / "
               "no graded assignments for this route yet", file=sys.stderr)
@@ -310,7 +404,7 @@ def run(args: argparse.Namespace) -> int:
     db = ResultsDB(args.db)
     record = run_learner(args.learner, args.route, args.workdir, db=db, workers=args.workers,
                          out_dir=args.out_dir, progress_path=args.progress_db, unit=args.unit,
-                         cell_timeout=args.timeout)
+                         cell_timeout=args.timeout, engine=args.engine)
     print(format_record(record))
     print(f"\n已寫入結果資料庫 / recorded in {db.url}")
     failed = [nb.notebook for nb in record.notebooks if nb.status == "failed"]
