@@ -4,11 +4,19 @@
 
 For each size, synthetic (合成) results are bulk-inserted in the results database's own schema: one
 complete run per learner, every graded item of the tracks on the learner's route, points drawn at
-random. Then, each in a fresh process (so peak memory is that step's alone), it times
-:func:`govai.records.readiness.cohort` (readiness of everyone for every certification) and
-:func:`govai.records.report.write_cohort_report` (HTML, charts, CSV, Excel). The baseline, in the same
-run, is the per-learner path the cohort report used before: ``readiness.compute`` once per learner,
-timed on a sample of learners and scaled to the cohort. Prints seconds, peak memory and the ratio.
+random; every 20th learner also has a newer run of module 1 (so the newest-row window is exercised).
+Then, each in a fresh process (so peak memory is that step's alone), it times:
+
+- ``readiness``: :func:`govai.records.readiness.cohort` (readiness of everyone for every certification);
+- ``report``: :func:`govai.records.report.write_cohort_report` (HTML, charts, CSV, Excel), and within it
+  the time of :func:`govai.records.report.cohort_data` (the numbers, from one read of the results);
+- two baselines in the same run: ``previous``, the previous design of the report's numbers (learners with
+  every run column, then the notebook status, points per track and item analysis each through its own
+  window query, then readiness: one read per table), against ``cohort_data``; and ``per-learner``,
+  ``readiness.compute`` once per learner, timed on a sample of learners and scaled to the cohort,
+  against set-wise readiness.
+
+Prints seconds, peak memory (VmHWM) and the ratios.
 """
 
 from __future__ import annotations
@@ -16,8 +24,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,7 +50,7 @@ def populate(url: str, n: int, seed: int = 1) -> int:
     by_track: dict[str, list] = {}
     for it in items:
         by_track.setdefault(it.track, []).append(it)
-    tracks_of = {r.id: [t for t in r.tracks if t in by_track] for r in cat.routes}
+    tracks_of: dict[str, list[str]] = {r.id: [t for t in r.tracks if t in by_track] for r in cat.routes}
     db = ResultsDB(url)
     rng = random.Random(seed)
     versions = json.dumps({"python": "3.11", "govai": "bench"})
@@ -66,6 +74,17 @@ def populate(url: str, n: int, seed: int = 1) -> int:
                 res_rows.append({**result.to_row(), "run_id": run_id, "learner": learner, "route": route,
                                  "notebook_hash": "0" * 64, "package_versions": versions,
                                  "recorded_at": "2026-12-01T00:10:00+00:00"})
+        if i % 20 == 7:      # re-ran module 1 later: the newer run's rows are the ones that count
+            rerun = f"{run_id}-b"
+            run_rows.append({**run_rows[-1], "run_id": rerun, "finished_at": "2026-12-02T00:10:00+00:00"})
+            track = tracks_of[route][0]
+            nb_rows.append({**nb_rows[-len(tracks_of[route])], "run_id": rerun})
+            for it in by_track[track]:
+                result = ItemResult(it, it.max_points if rng.random() < skill else 0.0, seconds=0.2,
+                                    attempts=rng.randrange(4), hints=rng.randrange(3))
+                res_rows.append({**result.to_row(), "run_id": rerun, "learner": learner, "route": route,
+                                 "notebook_hash": "0" * 64, "package_versions": versions,
+                                 "recorded_at": "2026-12-02T00:10:00+00:00"})
         if len(res_rows) >= 200_000 or i == n - 1:
             with db.engine.begin() as con:
                 con.execute(runs.insert(), run_rows)
@@ -90,7 +109,25 @@ if step == "readiness":
     r = readiness.cohort(url)
     detail = {{"learners": len(r.learners), "ready_any": r.any_ready()}}
 elif step == "report":
+    numbers = report.cohort_data
+    timed = {{}}
+    def cohort_data(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return numbers(*args, **kwargs)
+        finally:
+            timed["data_seconds"] = time.perf_counter() - t
+    report.cohort_data = cohort_data     # write_cohort_report looks it up when called
     report.write_cohort_report(Path(out), db=url, synthetic=True)
+    detail = timed
+elif step == "previous":
+    from govai.records.results import ResultsDB
+    db = ResultsDB(url)
+    db.learners()
+    db.latest_notebook_status()
+    db.track_scores()
+    db.item_stats()
+    readiness.cohort(db)
     detail = {{}}
 else:
     from govai.records.results import ResultsDB
@@ -127,8 +164,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print(f"{'backend':<11}{'learners':>9}{'rows':>10}{'insert s':>9}{'readiness s':>12}{'MiB':>7}"
-          f"{'report s':>9}{'MiB':>7}{'per-learner s (est.)':>21}{'ratio':>8}")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'backend':<11}{'learners':>9}{'rows':>10}{'insert s':>9}{'readiness s':>12}{'MiB':>6}"
+          f"{'report s':>9}{'MiB':>6}{'numbers s':>10}{'previous s':>11}{'ratio':>7}"
+          f"{'per-learner s (est.)':>21}{'ratio':>7}")
     pg = None
     try:
         for backend in args.backends:
@@ -150,17 +189,21 @@ def main() -> int:
                     insert_s = time.perf_counter() - t0
                     r = step(url, "readiness", Path(tmp) / "out")
                     rep = step(url, "report", Path(tmp) / "out")
+                    prev = step(url, "previous", Path(tmp) / "out")
                     base = step(url, "baseline", Path(tmp) / "out")
                     per_learner = base["seconds"] / max(1, base["sampled"]) * n
-                    print(f"{backend:<11}{n:>9}{rows:>10}{insert_s:>9.1f}{r['seconds']:>12.1f}{r['peak_mib']:>7.0f}"
-                          f"{rep['seconds']:>9.1f}{rep['peak_mib']:>7.0f}{per_learner:>21.0f}"
-                          f"{per_learner / r['seconds']:>7.0f}×", flush=True)
+                    print(f"{backend:<11}{n:>9}{rows:>10}{insert_s:>9.1f}{r['seconds']:>12.1f}{r['peak_mib']:>6.0f}"
+                          f"{rep['seconds']:>9.1f}{rep['peak_mib']:>6.0f}{rep['data_seconds']:>10.1f}"
+                          f"{prev['seconds']:>11.1f}{prev['seconds'] / rep['data_seconds']:>6.1f}×"
+                          f"{per_learner:>21.0f}{per_learner / r['seconds']:>6.0f}×", flush=True)
     finally:
         if pg is not None:
             pg.stop()
-    print(f"(ratio: estimated per-learner readiness for the cohort, from {BASELINE_SAMPLE} learners timed, "
-          f"÷ set-wise readiness; peak resident memory of each step's process; machine: "
-          f"{resource.getpagesize()}-byte pages, {__import__('os').cpu_count()} cores)")
+    print(f"(report: HTML, charts, CSV and Excel; numbers: cohort_data within it; previous: the previous design "
+          f"of those numbers, one read per table, ratio previous ÷ numbers; per-learner: readiness.compute for "
+          f"{BASELINE_SAMPLE} learners scaled to the cohort, ratio ÷ set-wise readiness; MiB: peak resident "
+          f"memory of each step's own process; {os.cpu_count()} cores; load average at end: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0
 
 

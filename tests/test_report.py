@@ -92,3 +92,101 @@ def test_cli_report(db: ResultsDB, tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["report", "--cohort", "--unit", "甲", "--db", db.url, "--out", str(tmp_path / "c")]) == 0
     assert (tmp_path / "c" / "cohort.xlsx").exists()
     assert cli.main(["report", "--learner", "p2", "--held", "nope", "--db", db.url]) == 2
+
+
+def _straightforward_cohort(db: ResultsDB, unit: str | None) -> dict:
+    """The cohort report's numbers the slow, obvious way: every learner's own readiness and latest rows."""
+    from govai.course import catalog
+    from govai.records import readiness
+
+    cat = catalog.default()
+    learners = [r for r in db.learners() if unit is None or r.get("unit") == unit]
+    route_of = {r["learner"]: r["route"] for r in learners}
+    done: dict[str, set[str]] = {}
+    for nb in db.latest_notebooks():
+        if nb["status"] == "ok" and nb["learner"] in route_of:
+            done.setdefault(nb["track"], set()).add(nb["learner"])
+    rows = [r for r in db.latest_items() if r["learner"] in route_of]
+    scores: dict[str, tuple[float, float]] = {}
+    for r in rows:
+        earned, possible = scores.get(r["track"], (0.0, 0.0))
+        scores[r["track"]] = (earned + (r["points"] or 0.0), possible + r["max_points"])
+    completion = []
+    for module in cat.modules:
+        for track in module.tracks:
+            expected = {x for x, r in route_of.items() if track.id in cat.route(r).tracks}
+            finished = done.get(track.id, set())
+            earned, possible = scores.get(track.id, (0.0, 0.0))
+            if expected or possible:
+                completion.append({"module": module.number, "name": f"模組{module.number} {module.name_zh}",
+                                   "track": track.id, "expected": len(expected),
+                                   "submitted": len(finished & expected) if expected else len(finished),
+                                   "rate": round(len(finished & expected) / len(expected), 3) if expected else None,
+                                   "score": round(earned / possible, 3) if possible else None})
+    bands: dict[str, dict[str, int]] = {}
+    any_ready = 0
+    for x in learners:
+        alone = readiness.compute(x["learner"], db=db, src=REPO / "source")
+        targets = [c for c in alone["certifications"] if c["recommended"]]
+        any_ready += any(c["band"] == readiness.BAND_READY for c in targets)
+        for c in targets:
+            counts = bands.setdefault(c["name"], {readiness.BAND_READY: 0, readiness.BAND_CLOSE: 0,
+                                                  readiness.BAND_WORK: 0})
+            counts[c["band"]] += 1
+    items = []
+    for exercise in sorted({r["exercise"] for r in rows}):
+        mine = [r for r in rows if r["exercise"] == exercise]
+        rate = sum(r["passed"] for r in mine) / len(mine)
+        timed = [r["duration"] for r in mine if r["duration"] is not None]
+        items.append({"exercise": exercise, "track": min(r["track"] for r in mine), "n": len(mine),
+                      "pass_rate": round(rate, 3), "mean_hints": round(sum(r["hints"] for r in mine) / len(mine), 2),
+                      "mean_attempts": round(sum(r["attempts"] for r in mine) / len(mine), 2),
+                      "mean_seconds": round(sum(timed) / len(timed), 3) if timed else None,
+                      "flag": "太簡單" if rate > report.TOO_EASY else "太難" if rate < report.TOO_HARD else ""})
+    earned = sum(e for e, _p in scores.values())
+    possible = sum(p for _e, p in scores.values())
+    return {"learners": [(x["learner"], x["route"], x["unit"], x["finished_at"]) for x in learners],
+            "per_route": {r.id: sum(1 for v in route_of.values() if v == r.id) for r in cat.routes},
+            "completion": completion, "readiness": bands, "items": items, "any_ready": any_ready,
+            "score": round(earned / possible, 3) if possible else None}
+
+
+def test_cohort_numbers_equal_the_straightforward_computation(tmp_path: Path) -> None:
+    """One shared read and arrays give what per-learner readiness and the window queries give.
+
+    The cohort has what makes the fast path different from the obvious one: learners with a second
+    (newer) run, two units, a learner who moved unit, rubric items waiting for an instructor, rows
+    without a duration, a row of an item no master has any more, and a notebook that failed.
+    """
+    import random
+
+    from govai.course.items import Item
+
+    items = all_items(REPO / "source")
+    retired = Item("module1_literacy", "module1_literacy/module1_literacy.ipynb", "retired_q", "module1.retired", 2.0)
+    db = ResultsDB(tmp_path / "cohort.sqlite")
+    rng = random.Random(11)
+    for n in range(18):
+        learner, route = f"k-{n:02d}", "ABC"[n % 3]
+        for run_no in range(1 + (n % 4 == 0)):
+            unit = "乙" if (n % 5 == 0 and run_no == 1) or n % 3 == 1 else "甲"
+            by_nb: dict[tuple[str, str], list[ItemResult]] = {}
+            for it in [*items, retired]:
+                if rng.random() < 0.8:
+                    points = None if it.manual and rng.random() < 0.5 else \
+                        float(rng.choice([0.0, it.max_points, it.max_points / 2]))
+                    by_nb.setdefault((it.notebook, it.track), []).append(ItemResult(
+                        it, points, seconds=None if rng.random() < 0.2 else rng.random(),
+                        attempts=rng.randrange(4), hints=rng.randrange(3)))
+            nbs = [NotebookOutcome(nb, track, "failed" if rng.random() < 0.15 else "ok", items=rows)
+                   for (nb, track), rows in by_nb.items()]
+            db.write_run(RunRecord(f"run-{n}-{run_no}", learner, route, f"2026-11-2{run_no}T00:00:00+00:00",
+                                   unit=unit, notebooks=nbs, finished_at=f"2026-11-2{run_no}T01:00:00+00:00"))
+    for only in (None, "甲", "乙"):
+        fast = report.cohort_data(db, unit=only, src=REPO / "source")
+        slow = _straightforward_cohort(db, only)
+        assert [(x["learner"], x["route"], x["unit"], x["finished_at"]) for x in fast["learners"]] == slow["learners"]
+        for key in ("per_route", "completion", "readiness", "items", "any_ready", "score"):
+            assert fast[key] == slow[key], (only, key)
+    assert any(i["exercise"] == "module1.retired" for i in fast["items"])   # kept in the item analysis
+    assert any(i["mean_seconds"] is not None for i in fast["items"])

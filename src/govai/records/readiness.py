@@ -351,7 +351,8 @@ class CohortReadiness:
 def cohort(db: Any = None, *, unit: str | None = None, src: Path | None = None,
            cat: catalog_mod.Catalog | None = None, people: list[dict[str, Any]] | None = None,
            on_rows: Callable[[dict[str, Any]], None] | None = None) -> CohortReadiness:
-    """Readiness of every learner with a complete run (optionally of one unit), in a few queries.
+    """Readiness of every learner with a complete run (optionally of one unit: the learners whose newest
+    run is of that unit, with all their results, as :func:`compute` gives each of them), in a few queries.
 
     The latest auto-graded scores are streamed once from the database into a learners × items
     matrix (items' tags from the masters, read once); :func:`mastery_of` does the rest for everyone.
@@ -375,7 +376,7 @@ def cohort(db: Any = None, *, unit: str | None = None, src: Path | None = None,
     item_index = pd.Index([f"{it.notebook}|{it.grade_id}" for it in items])
     earned = np.zeros((len(learners), len(items)), dtype=np.float64)
     possible = np.zeros_like(earned)
-    for rows in database.latest_rows(unit):
+    for rows in database.latest_rows(learners if unit is not None else None):
         block = np.array(rows, dtype=object)          # one C-level pass; no Python loop per row
         columns = {name: block[:, j] for j, name in enumerate(database.LATEST_COLUMNS)}
         if on_rows is not None:

@@ -151,7 +151,7 @@ def path_progress(learner: str, route: str | None, db: Any, cat: catalog_mod.Cat
 
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     items = database.latest_items(learner)
-    steps = []
+    steps: list[dict[str, Any]] = []
     if not route:
         return steps
     r = cat.route(route)
@@ -279,7 +279,8 @@ def write_learner_report(learner: str, out: Path | None = None, *, db: Any = Non
     for chart in charts:
         (out / chart.name).write_bytes(chart.png)
     ready = [c for c in report["certifications"] if c["recommended"] and c["band"] == rd.BAND_READY]
-    best = (rd.targets(report) or [None])[0]
+    ranked = rd.targets(report)
+    best = ranked[0] if ranked else None
     ratio = report["score"]["ratio"]
     rows = []
     for r in sorted(database.latest_items(learner), key=lambda r: (r["notebook"], r["id"])):
@@ -307,56 +308,134 @@ def write_learner_report(learner: str, out: Path | None = None, *, db: Any = Non
 # -- cohort -------------------------------------------------------------------------------------
 
 
+class ItemAnalysis:
+    """Item analysis and points per track over the latest rows, accumulated from the chunks that
+    :func:`govai.records.readiness.cohort` reads anyway (its ``on_rows``): the report reads the
+    results once. Sums are kept per (exercise, track) with ``np.bincount``, never per row in Python;
+    for a whole cohort the numbers are those of ``ResultsDB.item_stats`` and ``ResultsDB.track_scores``
+    (``tests/test_report.py`` checks them against each learner's own latest rows)."""
+
+    # What is summed per (exercise, track): rows, passes, hints, attempts, seconds over the timed rows,
+    # timed rows, points earned and possible.
+    FIELDS = ("n", "passed", "hints", "attempts", "seconds", "timed", "earned", "possible")
+
+    def __init__(self) -> None:
+        self._sums: dict[tuple[str, str], Any] = {}
+
+    def add(self, columns: dict[str, Any]) -> None:
+        """One chunk of ``ResultsDB.latest_rows``, as columns (``ResultsDB.LATEST_COLUMNS`` → object array)."""
+        import numpy as np
+        import pandas as pd
+
+        exercise, exercises = pd.factorize(columns["exercise"])
+        track, tracks = pd.factorize(columns["track"])
+        pair, pairs = pd.factorize(exercise * len(tracks) + track)
+        seconds = columns["duration"].astype(np.float64)     # NULL → NaN: not timed
+        timed = ~np.isnan(seconds)
+        weights = [None, columns["passed"], columns["hints"], columns["attempts"], np.where(timed, seconds, 0.0),
+                   timed, columns["points"], columns["max_points"]]
+        sums = np.stack([np.bincount(pair, minlength=len(pairs),
+                                     weights=None if w is None else np.asarray(w).astype(np.float64))
+                         for w in weights], axis=1)
+        for j, code in enumerate(pairs):
+            key = (str(exercises[code // len(tracks)]), str(tracks[code % len(tracks)]))
+            self._sums[key] = self._sums[key] + sums[j] if key in self._sums else sums[j]
+
+    def items(self) -> list[dict[str, Any]]:
+        """Per exercise, by exercise id: what ``ResultsDB.item_stats`` returns."""
+        import numpy as np
+
+        tracks: dict[str, list[str]] = {}
+        for exercise, track in self._sums:
+            tracks.setdefault(exercise, []).append(track)
+        out = []
+        for exercise in sorted(tracks):
+            s = dict(zip(self.FIELDS, np.sum([self._sums[(exercise, t)] for t in tracks[exercise]], axis=0),
+                         strict=True))
+            n = int(s["n"])
+            out.append({"exercise": exercise, "track": min(tracks[exercise]), "n": n, "passed": int(s["passed"]),
+                        "mean_hints": float(s["hints"]) / n, "mean_attempts": float(s["attempts"]) / n,
+                        "mean_seconds": float(s["seconds"]) / s["timed"] if s["timed"] else None,
+                        "earned": float(s["earned"]), "possible": float(s["possible"])})
+        return out
+
+    def track_scores(self) -> dict[str, tuple[float, float]]:
+        """Per track: points earned and possible, as ``ResultsDB.track_scores``."""
+        earned = self.FIELDS.index("earned")
+        out: dict[str, tuple[float, float]] = {}
+        for (_exercise, track), s in self._sums.items():
+            e, p = out.get(track, (0.0, 0.0))
+            out[track] = (e + float(s[earned]), p + float(s[earned + 1]))
+        return out
+
+
 def cohort_data(db: Any = None, unit: str | None = None, cat: catalog_mod.Catalog | None = None,
                 src: Path | None = None) -> dict[str, Any]:
     """Learners per route, completion per module, readiness distribution, item analysis.
 
-    Set-wise: a handful of aggregate queries and one readiness computation for the whole cohort
-    (:func:`govai.records.readiness.cohort`), so a national cohort takes seconds, not a run per learner.
+    Set-wise: the learners and the notebooks' latest status in one query each, and the latest results
+    read once for everything else — readiness of the whole cohort (:func:`govai.records.readiness.cohort`)
+    and, from the same chunks, the item analysis and the points per track (:class:`ItemAnalysis`) — so a
+    national cohort takes seconds, not a run per learner nor a read per table. A unit's cohort is the
+    learners whose newest run is of that unit, each with all their latest results (what their own
+    report shows), also when an older run was made in another unit.
     """
+    from collections import Counter
+
+    import numpy as np
+    import pandas as pd
+
     from govai.records.results import ResultsDB
 
     cat = cat or catalog_mod.default()
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
-    learners = [r for r in database.learners() if unit is None or r.get("unit") == unit]
-    route_of = {r["learner"]: r["route"] for r in learners}
-    done_by_track: dict[str, set[str]] = {}
-    for learner, track, status in database.latest_notebook_status(unit):
-        if status == "ok" and learner in route_of:
-            done_by_track.setdefault(track, set()).add(learner)
-    scores = database.track_scores(unit)
+    learners = database.cohort_learners(unit)
+    analysis = ItemAnalysis()
+    everyone = rd.cohort(database, unit=unit, src=src, cat=cat, people=learners, on_rows=analysis.add)
+    scores = analysis.track_scores()
 
-    per_route = {r.id: sum(1 for x in learners if x["route"] == r.id) for r in cat.routes}
+    # Completion, counted with arrays: which learners finished which track (a notebook of it whose latest
+    # run is ok), then per track how many of them follow a route that lists it.
+    route_ids = [r.id for r in cat.routes]
+    route_code = pd.Index(route_ids).get_indexer(everyone.routes)     # -1: a route the catalog lacks
+    statuses = database.latest_notebook_status(learners=everyone.learners if unit is not None else None)
+    done = pd.DataFrame([(learner, track) for learner, track, state in statuses if state == "ok"],
+                        columns=["learner", "track"]).drop_duplicates()
+    done["learner"] = pd.Index(everyone.learners).get_indexer(done["learner"])
+    finished_by_track = {t: g.to_numpy() for t, g in done[done["learner"] >= 0].groupby("track")["learner"]}
+    per_route_all = Counter(everyone.routes)
+    per_route = {r: per_route_all[r] for r in route_ids}
+    tracks_of = {r.id: set(r.tracks) for r in cat.routes}
     completion = []
     for module in cat.modules:
         for track in module.tracks:
-            expected = {x["learner"] for x in learners if track.id in cat.route(x["route"]).tracks}
-            done = done_by_track.get(track.id, set())
+            listing = np.array([track.id in tracks_of[r] for r in route_ids] + [False])   # [-1]: unknown route
+            expected = int(listing[route_code].sum())
+            finished = finished_by_track.get(track.id, np.zeros(0, dtype=np.intp))
+            done_expected = int(listing[route_code[finished]].sum())
             earned, possible = scores.get(track.id, (0.0, 0.0))
             if not expected and not possible:
                 continue
             completion.append({"module": module.number, "name": f"模組{module.number} {module.name_zh}",
-                               "track": track.id, "expected": len(expected),
-                               "submitted": len(done & expected) if expected else len(done),
-                               "rate": round(len(done & expected) / len(expected), 3) if expected else None,
+                               "track": track.id, "expected": expected,
+                               "submitted": done_expected if expected else len(finished),
+                               "rate": round(done_expected / expected, 3) if expected else None,
                                "score": round(earned / possible, 3) if possible else None})
-    everyone = rd.cohort(database, unit=unit, src=src, cat=cat)
-    analysis = []
-    for row in database.item_stats(unit):
-        n = int(row["n"])
-        pass_rate = float(row["passed"] or 0) / n
+    items = []
+    for row in analysis.items():
+        n = row["n"]
+        pass_rate = row["passed"] / n
         flag = "太簡單" if pass_rate > TOO_EASY else "太難" if pass_rate < TOO_HARD else ""
-        analysis.append({"exercise": row["exercise"], "track": row["track"], "n": n,
-                         "pass_rate": round(pass_rate, 3),
-                         "mean_hints": round(float(row["mean_hints"] or 0), 2),
-                         "mean_attempts": round(float(row["mean_attempts"] or 0), 2),
-                         "mean_seconds": round(float(row["mean_seconds"]), 3) if row["mean_seconds"] is not None
-                         else None,
-                         "flag": flag})
+        items.append({"exercise": row["exercise"], "track": row["track"], "n": n,
+                      "pass_rate": round(pass_rate, 3),
+                      "mean_hints": round(row["mean_hints"], 2),
+                      "mean_attempts": round(row["mean_attempts"], 2),
+                      "mean_seconds": round(row["mean_seconds"], 3) if row["mean_seconds"] is not None else None,
+                      "flag": flag})
     earned = sum(e for e, _p in scores.values())
     possible = sum(p for _e, p in scores.values())
     return {"unit": unit, "learners": learners, "per_route": per_route, "completion": completion,
-            "readiness": everyone.band_counts(), "items": analysis, "any_ready": everyone.any_ready(),
+            "readiness": everyone.band_counts(), "items": items, "any_ready": everyone.any_ready(),
             "score": round(earned / possible, 3) if possible else None}
 
 
@@ -400,9 +479,9 @@ def _cohort_charts(data: dict[str, Any], cat: catalog_mod.Catalog) -> list[Chart
                 color=[PALETTE["sky"] if not i["flag"] else PALETTE["vermillion"] if i["flag"] == "太難"
                        else PALETTE["blue"] for i in items],
                 hatch=None, edgecolor="#333333", linewidth=0.3)
-        for x, name in ((TOO_HARD, "太難"), (TOO_EASY, "太簡單")):
-            ax.axvline(x, color="#333333", linestyle="--", linewidth=0.8)
-            ax.text(x, len(items) - 0.3, name, fontsize=8, ha="center")
+        for limit, name in ((TOO_HARD, "太難"), (TOO_EASY, "太簡單")):
+            ax.axvline(limit, color="#333333", linestyle="--", linewidth=0.8)
+            ax.text(limit, len(items) - 0.3, name, fontsize=8, ha="center")
         ax.set_xlim(0, 1.05)
         ax.invert_yaxis()
         ax.tick_params(axis="y", labelsize=7)
@@ -441,12 +520,40 @@ def _tables(data: dict[str, Any], cat: catalog_mod.Catalog) -> list[dict[str, An
 HTML_MAX_ROWS = 500
 
 
+def _write_workbook(path: Path, tables: list[dict[str, Any]]) -> None:
+    """One sheet per table, bold shaded header, column widths from the first rows.
+
+    openpyxl's write-only mode streams each row to the file instead of keeping a cell object per
+    value: a national learner list (100,000 rows) is written in seconds and in little memory.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    bold, shade = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
+    for t in tables:
+        ws = wb.create_sheet(t["title"][:31])
+        # Widths must be set before the first row is written; the first rows suffice to size a column.
+        sample = [t["headers"], *t["rows"][:999]]
+        for j in range(len(t["headers"])):
+            width = max(len(str(row[j] if row[j] is not None else "")) for row in sample)
+            ws.column_dimensions[get_column_letter(j + 1)].width = min(48, max(8, width * 1.6))
+        header = []
+        for h in t["headers"]:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font, cell.fill = bold, shade
+            header.append(cell)
+        ws.append(header)
+        for row in t["rows"]:
+            ws.append(row)
+    wb.save(path)
+
+
 def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | None = None,
                         synthetic: bool = False, cat: catalog_mod.Catalog | None = None) -> Path:
     """Write ``cohort.html``, PNG charts, one CSV per table and ``cohort.xlsx``; returns the HTML path."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     from govai.paths import var_dir
 
     cat = cat or catalog_mod.default()
@@ -458,8 +565,6 @@ def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | 
     for chart in charts:
         (out / chart.name).write_bytes(chart.png)
     tables = _tables(data, cat)
-    wb = Workbook()
-    wb.remove(wb.active)
     exports = []
     for t in tables:
         path = out / f"{t['key']}.csv"
@@ -468,17 +573,7 @@ def write_cohort_report(out: Path | None = None, *, db: Any = None, unit: str | 
             writer.writerow(t["headers"])
             writer.writerows(t["rows"])
         exports.append(path.name)
-        ws = wb.create_sheet(t["title"][:31])
-        ws.append(t["headers"])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE7F0")
-        for row in t["rows"]:
-            ws.append(row)
-        for col in ws.iter_cols(max_row=min(ws.max_row, 1000)):   # widths from the first rows suffice
-            width = max(len(str(c.value or "")) for c in col)
-            ws.column_dimensions[col[0].column_letter].width = min(48, max(8, width * 1.6))
-    wb.save(out / "cohort.xlsx")
+    _write_workbook(out / "cohort.xlsx", tables)
     exports.append("cohort.xlsx")
     flags = sum(1 for i in data["items"] if i["flag"])
     html = _env().get_template("cohort_report.html").render(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -281,15 +281,17 @@ class ResultsDB:
     LATEST_COLUMNS = ("learner", "item", "track", "exercise", "points", "max_points", "passed", "needs_manual",
                       "duration", "attempts", "hints")
 
-    def latest_rows(self, unit: str | None = None, chunk: int = 100_000) -> Iterable[list[tuple[Any, ...]]]:
+    def latest_rows(self, learners: Sequence[str] | None = None, chunk: int = 100_000
+                    ) -> Iterable[Sequence[Any]]:
         """Chunks of every learner's latest row per graded cell, as tuples of :attr:`LATEST_COLUMNS`.
 
-        ``item`` is ``notebook|grade_id``; rows waiting for manual grading are included (``needs_manual``)
-        with points 0, so one read serves readiness (auto-graded rows) and the item analysis (all rows).
-        Most learners have one complete run, whose rows are simply all theirs: those are read by a
-        plain scan, and only learners with several runs go through the window that picks the newest
-        row per graded cell (sorting millions of rows is what would make a national cohort slow).
-        Read through the driver's own cursor (no ORM rows).
+        Only ``learners``' rows when given (a unit's cohort: its learners' rows from every run, as each
+        learner's own readiness has them). ``item`` is ``notebook|grade_id``; rows waiting for manual
+        grading are included (``needs_manual``) with points 0, so one read serves readiness (auto-graded
+        rows) and the item analysis (all rows). Most learners have one complete run, whose rows are
+        simply all theirs: those are read by a plain scan, and only learners with several runs go
+        through the window that picks the newest row per graded cell (sorting millions of rows is what
+        would make a national cohort slow). Read through the driver's own cursor (no ORM rows).
         """
         from sqlalchemy import func, literal
 
@@ -302,17 +304,22 @@ class ResultsDB:
                    .group_by(runs.c.learner).having(func.count() > 1))
         single = (select(*columns(results.c)).join(runs, runs.c.run_id == results.c.run_id)
                   .where(runs.c.status == "complete", results.c.learner.not_in(several)))
-        if unit is not None:
-            single = single.where(runs.c.unit == unit)
-        sub = self._latest_results(unit, learners=several)
+        if learners is not None:
+            several = several.where(runs.c.learner.in_(list(learners)))
+            single = single.where(results.c.learner.in_(list(learners)))
+        sub = self._latest_results(None, learners=several)
         multi = select(*columns(sub.c)).where(sub.c.rn == 1)
+        yield from self._stream(single, multi, chunk=chunk)
+
+    def _stream(self, *queries: Any, chunk: int = 100_000) -> Iterable[Sequence[Any]]:
+        """Chunks of plain tuples of each query in turn, through the driver's own cursor (no ORM rows)."""
         with self.engine.connect() as con:
             raw = con.connection.dbapi_connection
             assert raw is not None
-            for n, q in enumerate((single, multi)):
+            for n, q in enumerate(queries):
                 sql = str(q.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
                 # PostgreSQL streams through a named (server-side) cursor; SQLite's cursor is lazy anyway.
-                cursor = raw.cursor(name=f"govai_latest_rows_{n}") if self.engine.dialect.name == "postgresql" \
+                cursor = raw.cursor(name=f"govai_stream_{n}") if self.engine.dialect.name == "postgresql" \
                     else raw.cursor()
                 try:
                     cursor.execute(sql)
@@ -320,6 +327,18 @@ class ResultsDB:
                         yield rows
                 finally:
                     cursor.close()
+
+    def cohort_learners(self, unit: str | None = None) -> list[dict[str, Any]]:
+        """Every learner with a complete run (of ``unit``, judged by the newest run), sorted by id: learner,
+        route, unit and finished_at of the newest complete run — :meth:`learners` without the columns a
+        cohort does not show, read as plain tuples."""
+        q = (select(runs.c.learner, runs.c.route, runs.c.unit, runs.c.finished_at)
+             .where(runs.c.status == "complete").order_by(runs.c.finished_at, runs.c.started_at))
+        latest: dict[str, tuple[Any, ...]] = {}
+        for rows in self._stream(q):
+            latest.update((row[0], row) for row in rows)      # the newest run comes last
+        return [{"learner": a, "route": b, "unit": c, "finished_at": d} for a, b, c, d in
+                (latest[k] for k in sorted(latest)) if unit is None or c == unit]
 
     def item_stats(self, unit: str | None = None) -> list[dict[str, Any]]:
         """Per exercise over the latest rows: n, passes, mean hints, attempts and seconds, points."""
@@ -347,8 +366,10 @@ class ResultsDB:
         with self.engine.connect() as con:
             return {track: (float(e or 0), float(p or 0)) for track, e, p in con.execute(q)}
 
-    def latest_notebook_status(self, unit: str | None = None) -> list[tuple[str, str, str]]:
-        """(learner, track, status) of every learner's newest complete run of each notebook."""
+    def latest_notebook_status(self, unit: str | None = None, learners: Sequence[str] | None = None
+                               ) -> list[tuple[str, str, str]]:
+        """(learner, track, status) of every learner's newest complete run of each notebook (only runs of
+        ``unit``, only ``learners``, when given)."""
         from sqlalchemy import func
 
         rn = func.row_number().over(partition_by=(runs.c.learner, notebook_runs.c.notebook),
@@ -357,10 +378,11 @@ class ResultsDB:
              .join(runs, runs.c.run_id == notebook_runs.c.run_id).where(runs.c.status == "complete"))
         if unit is not None:
             q = q.where(runs.c.unit == unit)
+        if learners is not None:
+            q = q.where(runs.c.learner.in_(list(learners)))
         sub = q.subquery()
-        with self.engine.connect() as con:
-            return [(a, b, c) for a, b, c in con.execute(select(sub.c.learner, sub.c.track, sub.c.status)
-                                                         .where(sub.c.rn == 1))]
+        return [row for rows in self._stream(select(sub.c.learner, sub.c.track, sub.c.status).where(sub.c.rn == 1))
+                for row in rows]
 
     def latest_notebooks(self, learner: str | None = None) -> list[dict[str, Any]]:
         """Per learner and notebook, the outcome in the newest complete run that has it."""
