@@ -314,7 +314,8 @@ def attach_progress(outcomes: Sequence[NotebookOutcome], learner: str, progress_
     from govai.course.masters import all_items
     from govai.exercises import progress
 
-    summary = progress.summary(learner, progress_path)
+    # A check of the untouched starter (「尚未作答」) is not an attempt at the item.
+    summary = progress.summary(learner, progress_path, answered_only=True)
     if not summary:
         return
     practised = {it.exercise: it.practised_by for it in all_items(src)}
