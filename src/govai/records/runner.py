@@ -255,12 +255,14 @@ def _run_unsandboxed(task: NotebookTask, learner_nb: Any, master: Any, params: d
 
 def execute_tasks(tasks: Sequence[NotebookTask], workers: int = 1,
                   on_done: Callable[[NotebookTask, NotebookOutcome], None] | None = None) -> list[NotebookOutcome]:
-    """Execute tasks, ``workers`` at a time; results in the tasks' order.
+    """Execute tasks, ``workers`` at a time in separate processes; results in the tasks' order.
 
-    Sandboxed tasks run in threads of this process: each thread keeps its own sandbox, whose zygote
-    forks a fresh learner kernel per notebook, and the sandboxes are closed when all are done.
-    Unsandboxed tasks run in separate processes (each notebook starts its own Jupyter kernel, and
-    its start-up chatter on file descriptor 2 is redirected per process).
+    With the govai engine each worker process keeps its own sandbox, whose zygote forks a fresh
+    learner kernel per notebook, and runs the judge itself: one test at a time per process, so the
+    tests' working directory (the process's) is never shared, and no worker waits for another's
+    interpreter lock. With papermill's default engine each notebook starts its own Jupyter kernel,
+    whose start-up chatter on file descriptor 2 goes to a log per notebook. Sandboxes this process
+    started (``workers`` ≤ 1) are closed when all are done.
     """
     outcomes: list[NotebookOutcome | None] = [None] * len(tasks)
 
@@ -273,20 +275,19 @@ def execute_tasks(tasks: Sequence[NotebookTask], workers: int = 1,
         t = tasks[i]
         return NotebookOutcome(t.notebook, t.track, "failed", error=f"執行程序中斷 / worker failed: {exc}"[:1000])
 
-    sandboxed = all(t.engine == SANDBOXED for t in tasks)
     try:
         if workers <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):
                 done(i, execute_task(task))
         else:
-            if sandboxed:
-                from concurrent.futures import ThreadPoolExecutor
+            import multiprocessing
 
-                pool: Any = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govai-run")
-            else:
-                import multiprocessing
-
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            # Sandboxed workers are forked: they start with this process's imports (papermill, the
+            # judge, nbgrader's scoring) instead of importing them again, and this process has no
+            # sandbox, kernel or socket of its own to inherit. Unsandboxed ones are spawned afresh,
+            # as Jupyter kernels and their clients prefer.
+            method = "fork" if all(t.engine == SANDBOXED for t in tasks) else "spawn"
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
             with pool:
                 futures = {pool.submit(execute_task, t): i for i, t in enumerate(tasks)}
                 for fut in as_completed(futures):
