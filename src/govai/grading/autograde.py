@@ -60,10 +60,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from nbconvert.exporters import NotebookExporter
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters.autograde import Autograde
 from nbgrader.converters.base import BaseConverter, NbGraderException
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
 from traitlets import Bool, Integer, List, Unicode, default
 
 from govai.course.items import ItemResult
@@ -140,6 +141,50 @@ class JudgeExecute(Execute):
         if done is None:
             raise RuntimeError("govai: 這本筆記本沒有被執行 / notebook was not executed")
         return done, resources
+
+
+class SaveAutoGradesOnce(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades`` with its per-cell commits (two per graded cell) flushed once when the
+    notebook's rows are all set: the same rows and values. Between those commits it only looks rows up
+    (already loaded, see :func:`_fast_gradebook`; a lookup that queries flushes first, the session
+    autoflushes) and sets plain columns, so nothing it reads depended on the earlier flushes."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        shared = _SHARED.get(resources["nbgrader"]["db_url"])
+        if shared is None:
+            return super().preprocess(nb, resources)
+        shared.deferred = True
+        try:
+            return super().preprocess(nb, resources)
+        finally:
+            shared.deferred = False
+            shared.commit()
+
+
+class OnceValidatedNotebookExporter(NotebookExporter):
+    """nbconvert's notebook exporter validating each notebook once, not three times.
+
+    nbconvert validates when reading the file, after the preprocessors (raising if the result is
+    invalid: kept) and again when writing the result it has just validated. The read's validation is
+    done by govai before the sanitizing pass (:func:`govai.grading.engine.parse_notebook`, the same
+    nbformat check and log line); the file the autograding pass reads is the one the sanitizing pass
+    wrote after validating it. Used only while ``exporter_class`` is nbconvert's default."""
+
+    def from_file(self, file_stream: Any, resources: Any = None, **kw: Any) -> Any:
+        import nbformat
+
+        nb = nbformat.convert(nbformat.reader.reads(file_stream.read()), 4)
+        return self.from_notebook_node(nb, resources=resources, **kw)
+
+    def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+        import nbformat
+
+        # NotebookExporter.from_notebook_node without nbformat.writes' validation
+        nb_copy, resources = super(NotebookExporter, self).from_notebook_node(nb, resources, **kw)
+        resources["output_suffix"] = (f".v{self.nbformat_version}" if self.nbformat_version != nb_copy.nbformat
+                                      else ".nbconvert")
+        output = nbformat.versions[self.nbformat_version].writes_json(nbformat.convert(nb_copy, self.nbformat_version))
+        return output if output.endswith("\n") else output + "\n", resources
 
 
 class RestoreCellMetadata(NbGraderPreprocessor):
@@ -242,6 +287,10 @@ class GovaiAutograde(Autograde):
 
     assignments: dict[str, list[str]]
 
+    @default("exporter_class")
+    def _exporter_class_default(self) -> Any:
+        return OnceValidatedNotebookExporter
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pool: Any = None             # worker.ProcessPool
@@ -261,7 +310,7 @@ class GovaiAutograde(Autograde):
         for pp in (self.sanitize_preprocessors if self._sanitizing else self.autograde_preprocessors):
             if pp is OverwriteCells:
                 self.exporter.register_preprocessor(RestoreCellMetadata)
-            self.exporter.register_preprocessor(JudgeExecute if pp is Execute else pp)
+            self.exporter.register_preprocessor({Execute: JudgeExecute, SaveAutoGrades: SaveAutoGradesOnce}.get(pp, pp))
 
     def init_notebooks(self) -> None:
         super().init_notebooks()
@@ -332,6 +381,8 @@ class GovaiAutograde(Autograde):
                     job.future = submit(job.payload)
                     pending.append(job)
                     pending = self._drain(pending, errors, bar, block=False)
+            if self._pool is not None:
+                self._pool.close()
             while pending:
                 pending = self._drain(pending, errors, bar, block=True)
         finally:
@@ -763,6 +814,7 @@ class _SharedSession:
         from sqlalchemy.orm import sessionmaker
 
         self.session = sessionmaker(autoflush=True, bind=engine, future=True)()
+        self.deferred = False            # SaveAutoGradesOnce: nbgrader's commits wait for its single one
         # (notebook, assignment, student) -> a submitted notebook's Grade and Comment objects by cell name,
         # read in one query instead of one 7-table join per cell; valid until the objects leave the session
         self.submitted: dict[tuple[str, str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -778,10 +830,17 @@ class _SharedSession:
         commits was a query per cell."""
         from nbgrader.api import BaseCell, Comment, Grade, SourceCell
 
+        if self.deferred:
+            return
         self.session.flush()
         for obj in list(self.session.identity_map.values()):
-            if not isinstance(obj, (Grade, Comment, BaseCell, SourceCell)):
+            if isinstance(obj, (Grade, Comment, BaseCell, SourceCell)):
+                continue
+            kept = _expired_on_commit(type(obj))
+            if kept is None:
                 self.session.expire(obj)
+            else:
+                self.session.expire(obj, kept)
 
     def remove(self) -> None:
         pass
@@ -800,6 +859,23 @@ class _SharedSession:
 
 
 _SHARED: dict[str, _SharedSession] = {}
+
+# The relationships that hold an assignment's master structure (its notebooks and their cells): only
+# ``generate_assignment`` changes them, never autograding, so a commit keeps them loaded instead of
+# reloading every master notebook's cells for each submission. Everything else is expired.
+_MASTER_STRUCTURE = {"Assignment": ("course", "notebooks"), "Notebook": ("assignment", "_base_cells", "source_cells")}
+_EXPIRED: dict[type, list[str] | None] = {}
+
+
+def _expired_on_commit(cls: type) -> list[str] | None:
+    """The attributes of ``cls`` a commit expires (None: all of them)."""
+    if cls not in _EXPIRED:
+        import sqlalchemy
+
+        kept = _MASTER_STRUCTURE.get(cls.__name__) if cls.__module__ == "nbgrader.api" else None
+        keys: list[str] = list(sqlalchemy.inspect(cls).attrs.keys())
+        _EXPIRED[cls] = None if kept is None else [k for k in keys if k not in kept]
+    return _EXPIRED[cls]
 
 
 def commit_gradebook(db_url: str) -> None:

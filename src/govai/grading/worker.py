@@ -174,7 +174,8 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
         for item in payload["notebooks"]:
             name = item["name"]
             try:
-                nb = nbformat.reads(item["source"], as_version=4)
+                # written by nbconvert in the grader after validating it: parsed without validating again
+                nb = nbformat.convert(nbformat.reader.reads(item["source"]), 4)
                 kernel = judge.LearnerKernel(sandbox, _read_tree(workdir), dict(config.get("env", {})), limits)
                 try:
                     if item.get("kernel"):          # not Python: nbgrader's way, inside the sandbox
@@ -186,7 +187,8 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
                         executed = judge.execute(nb, kernel, name, cwd=workdir)
                 finally:
                     kernel.close()
-                result["notebooks"][name] = {"executed": nbformat.writes(executed, version=4),
+                # validated by nbconvert in the grader after the autograding preprocessors
+                result["notebooks"][name] = {"executed": nbformat.v4.writes(executed),
                                              "restarts": kernel.restarts}
             except Exception as exc:  # noqa: BLE001 - this notebook fails, as in nbgrader
                 result["notebooks"][name] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -323,6 +325,12 @@ class ProcessPool:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+
+    def close(self) -> None:
+        """No more submissions: each worker process stops once the queue is empty, so the workers exit
+        while the grader records the last submissions instead of after it (:meth:`shutdown` still waits)."""
+        for _ in self._threads:
+            self._queue.put(None)
 
     def shutdown(self) -> None:
         """Cancel what has not started, let running submissions finish, stop the processes."""
