@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -59,3 +60,38 @@ def test_preload_keeps_submodules_the_masters_import() -> None:
     ])
     names = preload_modules({"m": nbformat.writes(nb)}, default=())
     assert names == ["govai.exercises.compare", "json.decoder"]
+
+
+def test_prestarted_workers_are_the_pools_and_do_not_outlive_the_grader() -> None:
+    worker.prestart(2)
+    early = {p.pid for p, _conn, _cwd in worker._prestarted}
+    assert len(early) == 2
+    pool = worker.ProcessPool(1, warm={k: v for k, v in CONFIG.items() if k != "own_process"})
+    try:
+        done = pool.submit(_payload("a", "import os\nprint(os.environ.get('NBGRADER_EXECUTION'))"), CONFIG).result(timeout=120)
+        assert done["error"] is None and _outputs(done) == ["autograde\n"]
+        assert set(pool.pids()) < early               # a prestarted process executed it
+    finally:
+        pool.shutdown()
+    [(left, _conn, _cwd)] = worker._prestarted         # the one the pool did not need
+    worker.stop_prestarted()
+    assert left.poll() is not None and not worker._prestarted
+
+
+def test_prestarted_workers_serve_only_the_directory_they_started_in(tmp_path: Path) -> None:
+    worker.prestart(1)
+    [(early, _conn, _cwd)] = worker._prestarted
+    previous = os.getcwd()
+    os.chdir(tmp_path)                                  # another run (nbgrader's tests change directory)
+    try:
+        pool = worker.ProcessPool(1, warm={k: v for k, v in CONFIG.items() if k != "own_process"})
+        try:
+            done = pool.submit(_payload("a", "print(6 * 7)"), CONFIG).result(timeout=120)
+            assert done["error"] is None and _outputs(done) == ["42\n"]
+            assert pool.pids() and early.pid not in pool.pids()
+        finally:
+            pool.shutdown()
+    finally:
+        os.chdir(previous)
+        worker.stop_prestarted()
+    assert early.poll() is not None

@@ -59,13 +59,26 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.errors import GovaiError
-from govai.grading.autograde import Outcome
+
+if TYPE_CHECKING:
+    from govai.grading.autograde import Outcome
 
 __all__ = ["DEFAULT_PRELOAD", "Grader", "Outcome", "configure", "run", "summary_table"]
 DEFAULT_PRELOAD = ("numpy", "pandas")
+
+
+
+def __getattr__(name: str) -> Any:
+    # ``Outcome`` is imported on use: `govai grade` starts its workers before importing nbgrader
+    if name == "Outcome":
+        from govai.grading.autograde import Outcome
+
+        return Outcome
+    raise AttributeError(name)
+
 
 # -- discovery ----------------------------------------------------------------------------------
 
@@ -262,6 +275,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         course = None
     started = time.monotonic()
+    from govai.grading import worker
+
+    if args.executor == "local" and "--no-execute" not in extra:
+        # the workers' interpreters start and import while nbgrader is imported and the run set up here
+        worker.prestart(max(1, args.workers))
     argv = ([args.assignment] if args.assignment else []) + extra
     if course is not None:
         argv.append(f"--CourseDirectory.root={course}")
@@ -280,7 +298,10 @@ def run(args: argparse.Namespace) -> int:
         argv.append("--force")
     from govai.grading.autograde import run_app
 
-    code, outcomes = run_app(argv, root=str(course) if course is not None else None)
+    try:
+        code, outcomes = run_app(argv, root=str(course) if course is not None else None)
+    finally:
+        worker.stop_prestarted()       # those this run did not use (nothing to grade, an early error)
     if outcomes:
         print(summary_table(outcomes, time.monotonic() - started))
     if code == 0 and any(o.status == "failed" for o in outcomes):

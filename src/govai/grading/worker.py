@@ -14,13 +14,17 @@ import atexit
 import copy
 import threading
 import time
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from govai.errors import SubmissionError
-from govai.grading import engine, judge
 from govai.grading.sandbox import Sandbox, SandboxLimits
+
+if TYPE_CHECKING:
+    import nbformat
+
+# nbformat, the engine and the judge are imported where they are used: `govai grade` imports this
+# module to start its worker processes before its own (slower) imports; a worker imports them
+# while it waits for its first submission (``serve``)
 
 _local = threading.local()
 _all: list[Sandbox] = []
@@ -80,6 +84,10 @@ def _comments(executed: nbformat.NotebookNode) -> dict[str, str | None]:
 
 def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """Grade every notebook of one submission in its own fresh learner kernel."""
+    import nbformat
+
+    from govai.grading import engine, judge
+
     started = time.monotonic()
     result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "error": None}
     limits = judge.JudgeLimits(cell_timeout=float(config.get("timeout", 120)))
@@ -137,6 +145,8 @@ def _read_tree(root: str) -> dict[str, bytes]:
 def _write_tree(root: str, files: dict[str, bytes]) -> None:
     import os
 
+    from govai.grading import judge
+
     for rel, data in files.items():
         if not judge.safe_relpath(rel):
             continue
@@ -157,6 +167,10 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
     import os
     import shutil
     import tempfile
+
+    import nbformat
+
+    from govai.grading import judge
 
     if config.get("own_process"):           # a worker process (govai's or Dask's): the judge runs here
         os.environ["NBGRADER_EXECUTION"] = "autograde"
@@ -215,6 +229,10 @@ def serve(fd: int) -> None:
     """
     from multiprocessing.connection import Connection
 
+    import nbformat  # noqa: F401 - loaded before the first submission (see the imports above)
+
+    from govai.grading import engine, judge  # noqa: F401
+
     conn = Connection(fd)
     try:
         while True:
@@ -233,6 +251,78 @@ def serve(fd: int) -> None:
                 conn.send(execute_submission(msg[1], msg[2]))
     finally:
         close_all()
+
+
+def _spawn(env: dict[str, str] | None = None) -> tuple[Any, Any]:
+    """A new worker process running :func:`serve`, and the grader's end of its socket."""
+    import socket
+    import subprocess
+    import sys
+    from multiprocessing.connection import Connection
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    proc = subprocess.Popen([sys.executable, "-c", f"from govai.grading.worker import serve; serve({theirs.fileno()})"],
+                            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
+    theirs.close()
+    return proc, Connection(ours.detach())
+
+
+_prestarted: list[tuple[Any, Any, str]] = []      # process, connection, the directory it started in
+_prestarted_lock = threading.Lock()
+
+
+def prestart(workers: int) -> None:
+    """Start ``workers`` worker processes now for the next :class:`ProcessPool`: their interpreters start
+    and import while `govai grade` itself starts (nbgrader's imports, the gradebook, the submissions
+    first prepared), instead of after. They wait for their sandbox configuration and get the
+    environment ``govai grade`` gives its workers (``NBGRADER_EXECUTION=autograde``). They belong to
+    the run that started them: a pool in another working directory starts its own, and the caller
+    stops the unused ones when its run ends (:func:`stop_prestarted`; also at exit)."""
+    import os
+
+    env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
+    with _prestarted_lock:
+        for _ in range(max(0, workers - len(_prestarted))):
+            _prestarted.append((*_spawn(env), os.getcwd()))
+
+
+def _take_prestarted() -> tuple[Any, Any] | None:
+    import os
+
+    with _prestarted_lock:
+        while _prestarted:
+            proc, conn, cwd = _prestarted[0]
+            if cwd != os.getcwd():
+                return None
+            _prestarted.pop(0)
+            if proc.poll() is None:
+                return proc, conn
+            conn.close()
+    return None
+
+
+def stop_prestarted() -> None:
+    """Stop the prestarted worker processes no pool took."""
+    import subprocess
+
+    with _prestarted_lock:
+        left = list(_prestarted)
+        _prestarted.clear()
+    for _proc, conn, _cwd in left:
+        try:
+            conn.send(None)
+        except OSError:
+            pass
+        conn.close()
+    for proc, _conn, _cwd in left:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+atexit.register(stop_prestarted)
 
 
 class ProcessPool:
@@ -268,16 +358,7 @@ class ProcessPool:
         return [p.pid for p in list(self._procs.values()) if p.poll() is None]
 
     def _start(self) -> tuple[Any, Any]:
-        import socket
-        import subprocess
-        import sys
-        from multiprocessing.connection import Connection
-
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        proc = subprocess.Popen([sys.executable, "-c", f"from govai.grading.worker import serve; serve({theirs.fileno()})"],
-                                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
-        theirs.close()
-        conn = Connection(ours.detach())
+        proc, conn = _take_prestarted() or _spawn()
         if self._warm is not None:
             conn.send(("warm", self._warm))
         return proc, conn
