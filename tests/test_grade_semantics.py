@@ -151,6 +151,30 @@ def test_a_test_cannot_be_fooled_through_the_shared_namespace(tmp_path: Path) ->
     assert s[("cheat", "f_test")][0] == 0.0
 
 
+def test_hidden_tests_follow_the_courses_own_delimiters(tmp_path: Path) -> None:
+    """A course that marks hidden tests its own way (``ClearHiddenTests`` in nbgrader_config.py): what the
+    hidden part defines never reaches the learner kernel, what the visible part defines does."""
+    course = tmp_path / "course"
+    cells = [
+        _answer("x", "### BEGIN SOLUTION\nx = 3\n### END SOLUTION"),
+        _test("x_test", "def visible_helper():\n    return 1\n# >>> SECRET\ndef secret_helper():\n    return 2\n"
+                        "assert x == 3\n# <<< SECRET"),
+        _answer("probe", "### BEGIN SOLUTION\nleaked = 'secret_helper' in globals()\n"
+                         "seen = 'visible_helper' in globals()\n### END SOLUTION"),
+        _test("no_leak", "assert seen, '看不到測試公開部分定義的函式'\nassert not leaked, '隱藏測試的定義外洩到學員核心'"),
+    ]
+    _course(course, cells)
+    with (course / "nbgrader_config.py").open("a") as fh:
+        fh.write("c.ClearHiddenTests.begin_test_delimeter = '>>> SECRET'\n"
+                 "c.ClearHiddenTests.end_test_delimeter = '<<< SECRET'\n")
+    _submit(course, "honest", _honest(cells))
+    out = h.grade(course, A, workers=1)
+    assert out["honest"].status == "graded"
+    s = h.scores(h.sqlite(course), A)
+    assert s[("honest", "x_test")][0] == 1.0
+    assert s[("honest", "no_leak")][0] == 1.0
+
+
 def test_non_python_kernel_runs_through_its_kernelspec_in_the_sandbox(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     kernels = tmp_path / "jupyter" / "kernels" / "fakelang"

@@ -305,6 +305,8 @@ class GovaiAutograde(Autograde):
         self._executed: dict[tuple[str, str], Any] = {}
         self._sandbox_config: dict[str, Any] | None = None
         self._specs: dict[str, dict[str, Any]] = {}
+        self._clear_hidden: Any = None                    # nbgrader's ClearHiddenTests, configured
+        self._visible: dict[str, str] = {}                # test cell -> as learners saw it
 
     # -- nbgrader hooks ---------------------------------------------------------------------
 
@@ -532,11 +534,13 @@ class GovaiAutograde(Autograde):
             name = os.path.splitext(os.path.basename(filename))[0]
             with open(os.path.join(dest, os.path.basename(filename)), encoding="utf-8") as fh:
                 source = fh.read()
-            kernel = self._kernel(source)
+            sanitized = json.loads(source)
+            kernel = self._kernel(sanitized)
             if isinstance(kernel, BaseException):
                 job.kernel_errors[name] = kernel
                 continue
-            items.append({"name": name, "source": source, "kernel": kernel, "spec": self._specs.get(kernel)})
+            items.append({"name": name, "source": source, "kernel": kernel, "spec": self._specs.get(kernel),
+                          "visible": self._visible_tests(sanitized)})
         files = {rel: data for rel, data in _tree(dest).items() if not rel.endswith(".ipynb")}
         if not self._execute_enabled():
             items = []
@@ -604,14 +608,14 @@ class GovaiAutograde(Autograde):
         t = JudgeExecute(parent=self.exporter).timeout
         return None if t is None or t <= 0 else float(t)
 
-    def _kernel(self, source: str) -> str | BaseException:
+    def _kernel(self, nb: dict[str, Any]) -> str | BaseException:
         """"" for Python (the judge), a kernel name for others (run in the sandbox through its kernelspec),
         or the error nbgrader's execution would raise for a kernel that does not exist."""
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         if not self._execute_enabled():
             return ""
-        meta = json.loads(source).get("metadata", {})
+        meta = nb.get("metadata", {})
         name = (meta.get("kernelspec") or {}).get("name") or "python3"
         if name in ("python", "python3"):
             return ""
@@ -623,6 +627,30 @@ class GovaiAutograde(Autograde):
             return ""
         self._specs[name] = spec.to_dict()
         return name
+
+    def _visible_tests(self, nb: dict[str, Any]) -> dict[int, str]:
+        """The notebook's test cells as learners saw them, by index, where hidden tests were removed:
+        nbgrader's ``ClearHiddenTests`` with this course's configuration (its delimiters), once per
+        test text. The judge defines the visible part's names for later cells."""
+        import nbformat
+        from nbgrader.preprocessors import ClearHiddenTests
+
+        from govai.course import nbmeta
+
+        if self._clear_hidden is None:
+            self._clear_hidden = ClearHiddenTests(config=self.config, enforce_metadata=False)
+        visible: dict[int, str] = {}
+        for index, cell in enumerate(nb.get("cells", [])):
+            if not nbmeta.is_autograded(cell):
+                continue
+            source = "".join(cell["source"]) if isinstance(cell.get("source"), list) else str(cell.get("source", ""))
+            if source not in self._visible:
+                node = nbformat.from_dict({**cell, "source": source})
+                self._clear_hidden.preprocess_cell(node, {}, index)
+                self._visible[source] = node.source
+            if self._visible[source] != source:
+                visible[index] = self._visible[source]
+        return visible
 
     def _digest(self, job: _Job) -> str:
         h = hashlib.sha256(self._master_digest.encode())

@@ -28,13 +28,15 @@ from __future__ import annotations
 import ast
 import builtins
 import datetime as _dt
+import functools
 import io
 import os
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 import nbformat
@@ -381,13 +383,8 @@ def _handle_ref(value: Any) -> dict[str, Any]:
 # -- tests --------------------------------------------------------------------------------------
 
 
-def free_names(source: str) -> list[str]:
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    return sorted(names - _BUILTIN_NAMES)
+def _names_in(tree: ast.AST) -> list[str]:
+    return sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - _BUILTIN_NAMES)
 
 
 def _semicolon(source: str) -> bool:
@@ -608,6 +605,35 @@ def _learner_name(name: str) -> bool:
     return not (name in _BUILTIN_NAMES or name in _JUDGE_ONLY or (name.startswith("__") and name.endswith("__")))
 
 
+@dataclass(frozen=True)
+class PreparedTest:
+    """A test cell compiled once: every submission of an assignment runs the same tests (the gradebook's
+    cells), so each is parsed and compiled once per process, not once per submission."""
+
+    body: CodeType                  # all statements but a final expression
+    last: CodeType | None           # the final expression, whose value is the cell's result
+    names: list[str]                # the names it may read from the learner's namespace
+    shows_value: bool               # no trailing ``;``
+
+
+@functools.lru_cache(maxsize=512)
+def prepare_test(source: str, filename: str) -> PreparedTest:
+    """Raises ``SyntaxError`` as compiling the cell would (not cached: the test fails each time)."""
+    code = python_source(source)
+    tree = ast.parse(code, filename=filename)
+    last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    body = tree.body[:-1] if last is not None else tree.body
+    return PreparedTest(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"),
+                        compile(ast.Expression(last.value), filename, "eval") if last is not None else None,
+                        _names_in(tree), not _semicolon(source))
+
+
+@functools.lru_cache(maxsize=512)
+def visible_definitions(visible: str) -> str:
+    """:func:`definitions` of a test cell as learners see it (IPython syntax allowed), once per text."""
+    return definitions(python_source(visible))
+
+
 def definitions(source: str) -> str:
     """The top-level imports, functions and classes of a (visible) test: what later cells may use."""
     try:
@@ -728,15 +754,12 @@ def run_test(source: str, kernel: LearnerKernel, persistent: dict[str, Any], fil
             guard.__enter__()
             kernel.cwd = guard
         kernel.namespace = ns
-        code = python_source(source)
-        tree = ast.parse(code, filename=filename)
-        ns.prefetch(free_names(code))
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        body = tree.body[:-1] if last is not None else tree.body
-        exec(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"), ns)  # noqa: S102 - a test cell, run here by design
-        if last is not None:
-            value = eval(compile(ast.Expression(last.value), filename, "eval"), ns)
-            if value is not None and not _semicolon(source):
+        test = prepare_test(source, filename)
+        ns.prefetch(test.names)
+        exec(test.body, ns)  # noqa: S102 - a test cell, run here by design
+        if test.last is not None:
+            value = eval(test.last, ns)
+            if value is not None and test.shows_value:
                 flush()
                 outputs.extend(side)
                 side.clear()
@@ -776,12 +799,16 @@ def _format_error(exc: BaseException, filename: str) -> NotebookNode:
     return error_output(type(exc).__name__, str(exc), lines)
 
 
-def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None = None) -> NotebookNode:
+def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None = None,
+            visible: Mapping[int, str] | None = None) -> NotebookNode:
     """Execute every code cell of ``nb`` in order (learner cells in the sandbox, tests here).
 
     With ``cwd`` (the submission's working directory on this side), files the learner's code
     wrote are copied there before each test cell and at the end, so tests and the autograded
-    folder see them as in nbgrader.
+    folder see them as in nbgrader. ``visible``: test cells as learners saw them, by cell index,
+    where that differs from the cell (hidden tests removed by the grader's nbgrader, configured for
+    the graded course); without it, by this project's configuration
+    (:func:`govai.course.solutions.without_hidden_tests`).
     """
     persistent: dict[str, Any] = {}
     count = 0
@@ -796,7 +823,9 @@ def execute(nb: NotebookNode, kernel: LearnerKernel, name: str, cwd: str | None 
                 sync_files(kernel, cwd)
             outputs = run_test(cell.source, kernel, persistent, f"<測試 {name} {gid}>", count, cwd)
             # What the learner saw of the test (as release/ shows it) defines names for later cells.
-            defs = definitions(python_source(solutions.without_hidden_tests(cell.source)))
+            seen = (visible.get(index, cell.source) if visible is not None
+                    else solutions.without_hidden_tests(cell.source))
+            defs = visible_definitions(seen)
             if defs:
                 kernel.run(defs, silent=True)
         else:

@@ -159,8 +159,9 @@ def _write_tree(root: str, files: dict[str, bytes]) -> None:
 def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
     """Execute one submission's sanitized notebooks (nbgrader's order, one fresh kernel each).
 
-    ``payload``: ``student``, ``notebooks`` (list of ``{"name", "source"}``: notebook JSON after
-    nbgrader's sanitizing preprocessors), ``files`` (the submission's working directory, notebooks
+    ``payload``: ``student``, ``notebooks`` (list of ``{"name", "source", "visible"}``: notebook JSON
+    after nbgrader's sanitizing preprocessors, and its test cells as learners saw them where hidden
+    tests were removed, by cell index; see :func:`govai.grading.judge.execute`), ``files`` (the submission's working directory, notebooks
     excluded). Returns the executed notebooks and the files the learner's code wrote, changed or
     removed (nbgrader keeps what a notebook writes in the autograded folder).
     """
@@ -198,7 +199,7 @@ def execute_submission(payload: dict[str, Any], config: dict[str, Any]) -> dict[
                         judge.sync_files(kernel, workdir)
                         executed = judge.with_outputs(nb, text)
                     else:
-                        executed = judge.execute(nb, kernel, name, cwd=workdir)
+                        executed = judge.execute(nb, kernel, name, cwd=workdir, visible=item.get("visible"))
                 finally:
                     kernel.close()
                 # validated by nbconvert in the grader after the autograding preprocessors
