@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nbconvert.exporters import NotebookExporter
+from nbformat import NotebookNode
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters.autograde import Autograde
 from nbgrader.converters.base import BaseConverter, NbGraderException
@@ -180,7 +181,7 @@ class OnceValidatedNotebookExporter(NotebookExporter):
         import nbformat
 
         nb = nbformat.convert(nbformat.reader.reads(file_stream.read()), 4)
-        return self.from_notebook_node(nb, resources=resources, **kw)
+        return self.from_notebook_node(OwnedNotebook(nb), resources=resources, **kw)
 
     def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
         import nbformat
@@ -191,6 +192,19 @@ class OnceValidatedNotebookExporter(NotebookExporter):
                                       else ".nbconvert")
         output = nbformat.versions[self.nbformat_version].writes_json(nbformat.convert(nb_copy, self.nbformat_version))
         return output if output.endswith("\n") else output + "\n", resources
+
+
+class OwnedNotebook(NotebookNode):
+    """A notebook parsed for one conversion and used by nothing else: nbconvert need not copy it.
+
+    nbconvert deep-copies the notebook it converts four times a pass (before and while preprocessing,
+    when normalizing and when writing) and the resources once (the autograding pass carries the
+    executed notebook in them): copies that protect a caller's object from the preprocessors. A
+    notebook govai has just parsed from a file has no other user, so its deep copy is itself; its
+    cells are ordinary nodes (a preprocessor copying a cell still gets a copy)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OwnedNotebook:
+        return self
 
 
 class RestoreCellMetadata(NbGraderPreprocessor):
@@ -563,7 +577,7 @@ class GovaiAutograde(Autograde):
                 got = result.get("notebooks", {}).get(name) or {"error": "not executed"}
                 # written by nbformat in the worker from a validated notebook: no second validation here
                 # (nbconvert validates the result after the autograding preprocessors)
-                self._executed[(sid, name)] = (nbformat.v4.reads(got["executed"]) if "executed" in got
+                self._executed[(sid, name)] = (OwnedNotebook(nbformat.v4.reads(got["executed"])) if "executed" in got
                                                else RuntimeError(got.get("error")))
             self._sanitizing = False
             self._init_preprocessors()
