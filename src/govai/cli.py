@@ -7,6 +7,7 @@ Modules are imported only when their command runs, so `govai --help` stays fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ def _configure(cmd: Command, parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    whole_process = argv is None               # the `govai` program itself, not a caller in Python
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only the chosen command's module is imported; the top-level help imports none.
     names = {c.name: c for c in COMMANDS}
@@ -88,7 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         rest = argv[argv.index(chosen) + 1:]
         args = sub.parse_args(rest)
         module = importlib.import_module(names[chosen].module)
-        return int(module.run(args) or 0)
+        code = int(module.run(args) or 0)
+        if whole_process:
+            # Everything the command built lives until the process ends: frozen, the garbage collector
+            # has next to nothing to scan while the interpreter shuts down (`govai grade` at 100
+            # submissions spent 0.4 s there, collecting nbgrader's, nbconvert's and SQLAlchemy's objects)
+            gc.freeze()
+        return code
     args = parser.parse_args(argv)
     parser.print_help()
     return 0 if args.command is None and not argv else 2
