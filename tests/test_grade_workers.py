@@ -53,6 +53,19 @@ def test_a_killed_worker_fails_its_submission_only_and_is_replaced() -> None:
     assert not pool.pids()
 
 
+def test_worker_processes_yield_the_cpu_to_the_grader() -> None:
+    pool = worker.ProcessPool(2, warm={k: v for k, v in CONFIG.items() if k != "own_process"})
+    try:
+        done = [pool.submit(_payload(s, "import os\nprint(os.nice(0))"), CONFIG) for s in ("a", "b")]
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        for future in done:
+            assert _outputs(future.result(timeout=120)) == [f"{ours + worker.WORKER_NICENESS}\n"]
+        assert pool.pids() and all(os.getpriority(os.PRIO_PROCESS, pid) == ours + worker.WORKER_NICENESS
+                                   for pid in pool.pids())
+    finally:
+        pool.shutdown()
+
+
 def test_preload_keeps_submodules_the_masters_import() -> None:
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("from govai.exercises.compare import same\nimport json.decoder"),
