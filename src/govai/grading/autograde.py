@@ -43,9 +43,13 @@ Only the ``Execute`` preprocessor (by :class:`JudgeExecute`) and the loop over s
   one per cell; ``SaveAutoGrades``' per-cell commits are one flush per notebook
   (:class:`SaveAutoGradesOnce`, same rows); a commit keeps the master's notebooks and cells loaded;
   nbconvert validates each notebook once per pass (its ``optimistic_validation``, and no second and
-  third validation when reading and writing: :class:`OnceValidatedNotebookExporter`). Measured at
-  100 module-1 submissions on 2 cores: about 48 ms of this process's CPU per submission (it was
-  60), about 54 ms in the workers and their sandboxes (see README for the throughput).
+  third validation when reading and writing: :class:`OnceValidatedNotebookExporter`) and does not
+  deep-copy a notebook govai has just parsed for it (:class:`OwnedNotebook`). The workers run at a
+  lower CPU priority (:data:`~govai.grading.worker.WORKER_NICENESS`): this process is the serial
+  stage. Measured at 100 module-1 submissions on 2 cores: about 44 ms of this process's CPU per
+  submission, about 13 ms in the workers and their sandboxes (the judge compiles each test once and
+  gets the visible part of each test from :meth:`GovaiAutograde._visible_tests`), plus about 1.6 s and
+  1.25 s of start-up; see README for the throughput.
   Resumable: a submission whose grading started but did not finish (the grader was killed) or whose
   files changed since govai graded it is graded again; an unchanged graded one is skipped as
   nbgrader skips it (``--force`` regrades).
