@@ -67,25 +67,29 @@ atexit.register(close_all)
 
 def with_checksums(master: nbformat.NotebookNode, checksums: dict[str, str]) -> nbformat.NotebookNode:
     """The master with nbgrader's release checksums in its cells' metadata (as students received them)."""
+    from govai.course import nbmeta
+
     nb = copy.deepcopy(master)
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader")
-        if isinstance(meta, dict) and meta.get("grade_id") in checksums:
-            meta["checksum"] = checksums[meta["grade_id"]]
+        gid = nbmeta.grade_id(cell)
+        if gid in checksums:
+            nbmeta.nbgrader(cell)["checksum"] = checksums[gid]
     return nb
 
 
 def _comments(executed: nbformat.NotebookNode) -> dict[str, str | None]:
-    from nbgrader.utils import compute_checksum, is_solution, is_task
+    from nbgrader.utils import compute_checksum
+
+    from govai.course import nbmeta
 
     out: dict[str, str | None] = {}
     for cell in executed.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if not gid or gid in out or not (is_solution(cell) or is_task(cell)):
+        gid = nbmeta.grade_id(cell)
+        if not gid or gid in out or not (nbmeta.is_solution(cell) or nbmeta.is_task(cell)):
             continue
-        unchanged = meta.get("checksum") is not None and meta.get("checksum") == compute_checksum(cell)
-        out[gid] = "No response." if unchanged and not is_task(cell) else None
+        checksum = nbmeta.nbgrader(cell).get("checksum")
+        unchanged = checksum is not None and checksum == compute_checksum(cell)
+        out[gid] = "No response." if unchanged and not nbmeta.is_task(cell) else None
     return out
 
 
