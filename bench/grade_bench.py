@@ -4,8 +4,8 @@ Makes N honest submissions of a real assignment (default module1_literacy, N=100
 known-wrong answers, some unanswered), registers the assignment once with nbgrader, then grades the
 same batch with ``govai grade``, with ``nbgrader autograde`` and with ``govai grade`` again, each in
 its own copy of the course and from a fresh command with the same ``--log-level=WARN``, timed end to
-end. govai runs before and after nbgrader so that a machine that slows down or speeds up during the
-run (a shared virtual machine after minutes of full load) weighs on both sides alike; the ratio is
+end. govai runs before and after nbgrader so that a machine whose speed drifts during the run (a
+shared virtual machine: govai's two runs differ by up to 30% either way) weighs on both sides alike; the ratio is
 nbgrader's time over the mean of govai's two. It checks that every score in the three gradebooks
 is identical and prints the times, the ratios and the machine's load average (other work on the
 machine slows both).
