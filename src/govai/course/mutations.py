@@ -31,6 +31,7 @@ from nbformat import NotebookNode
 from govai.course import masters, nbmeta
 from govai.course.items import Item, ItemResult
 from govai.grading import engine
+from govai.grading.judge import CELL_TIMEOUT
 
 MIN_WRONG = 3
 MIN_RIGHT = 2
@@ -157,7 +158,7 @@ def assignment_files(folder: Path) -> dict[str, bytes]:
     return {k: v for k, v in _files_under(folder).items() if not k.endswith(".ipynb")}
 
 
-def run_master(path: Path, workers: int = 2, timeout: float = 120.0) -> list[MutationResult]:
+def run_master(path: Path, workers: int = 2, timeout: float = CELL_TIMEOUT) -> list[MutationResult]:
     """Execute every mutation of the master at ``path`` through the grader's worker; one result each."""
     from govai.grading import worker
     from govai.grading.command import preload_modules

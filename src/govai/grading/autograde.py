@@ -139,6 +139,9 @@ DIFFERENCES: list[dict[str, str]] = [
      "test": ""},
 ]
 
+# Seconds to reach the Dask scheduler given by --scheduler before the run fails.
+DASK_CONNECT_TIMEOUT = 60
+
 SKIPPED_TESTS: dict[str, str] = {}   # nbgrader test -> reason (none today)
 
 
@@ -730,7 +733,7 @@ class GovaiAutograde(Autograde):
 
                     if not self.scheduler:
                         raise NbGraderException("--executor dask 需要 --scheduler 位址 / --executor dask needs --scheduler")
-                    self._client = Client(self.scheduler, timeout=60)
+                    self._client = Client(self.scheduler, timeout=DASK_CONNECT_TIMEOUT)
                     [self._scattered] = self._client.scatter([{**cfg, "own_process": True}], broadcast=True)
                 return self._client.submit(worker.execute_submission, payload, self._scattered, pure=False)
             if getattr(self, "_pool", None) is None:

@@ -61,11 +61,11 @@ from nbformat import NotebookNode
 from papermill.engines import Engine, NotebookExecutionManager
 
 from govai.errors import SubmissionError
+from govai.grading.judge import CELL_TIMEOUT  # as `govai grade` without --timeout
 
 ENGINE_NAME = "govai"
 INJECTED_TAG = "injected-parameters"      # papermill's tag on the cell it injects
 PARAMETERS_TAG = "parameters"
-DEFAULT_CELL_TIMEOUT = 120.0               # as `govai grade` without --timeout
 # Imported by the masters' provided cells only indirectly (pandas' ``.plot``): loaded once in the zygote
 # rather than once per learner kernel.
 INDIRECT_PRELOAD = ("matplotlib.pyplot",)
@@ -199,7 +199,7 @@ class GovaiEngine(Engine):
         nb_man.notebook_start(nb=composed)   # papermill's per-cell records, for the notebook that runs
 
         sandbox = worker.sandbox_for({"preload": list(preload), "limits": {}, "hide": list(hide)})
-        timeout = float(execution_timeout) if execution_timeout and execution_timeout > 0 else DEFAULT_CELL_TIMEOUT
+        timeout = float(execution_timeout) if execution_timeout and execution_timeout > 0 else CELL_TIMEOUT
         kernel = judge.LearnerKernel(sandbox, files, {}, judge.JudgeLimits(cell_timeout=timeout))
         try:
             with tempfile.TemporaryDirectory(prefix="govai-run-") as cwd:

@@ -101,7 +101,7 @@ def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, 
 
     started = time.monotonic()
     result: dict[str, Any] = {"student": payload["student"], "notebooks": {}, "error": None}
-    limits = judge.JudgeLimits(cell_timeout=float(config.get("timeout", 120)))
+    limits = judge.JudgeLimits(cell_timeout=float(config.get("timeout", judge.CELL_TIMEOUT)))
     try:
         sandbox = sandbox_for(config)
         parsed: dict[str, nbformat.NotebookNode | None] = {}

@@ -128,6 +128,11 @@ def default_url() -> str:
     return f"sqlite:///{var_dir() / 'results.sqlite'}"
 
 
+# Seconds a SQLite connection waits for another writer (parallel runner workers, a report reading)
+# before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT = 30
+
+
 def normalise_url(url: str | os.PathLike[str]) -> str:
     """A path becomes a SQLite URL; ``postgresql://`` uses psycopg 3."""
     text = str(url)
@@ -176,7 +181,7 @@ class ResultsDB:
             path = self.url.split(":///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -46,6 +46,12 @@ from govai.course.items import ItemResult, totals
 from govai.course.masters import items_of, master_paths
 from govai.records.results import NotebookOutcome, ResultsDB, RunRecord, now_iso
 
+# Seconds one cell of a learner's notebook may run under `govai run` (its --timeout); lessons and
+# assignments are written to finish each cell well inside it.
+CELL_TIMEOUT = 60
+# Seconds a kernel (or the govai engine's sandbox) may take to start before the notebook fails.
+KERNEL_START_TIMEOUT = 60
+
 INJECTABLE = ("learner_id", "route", "run_id")
 SANDBOXED = "govai"          # papermill engine name of govai.grading.papermill_engine
 UNSANDBOXED = "nbclient"     # papermill's default engine
@@ -64,7 +70,7 @@ class NotebookTask:
     learner_path: Path | None
     out_path: Path
     parameters: dict[str, Any] = field(default_factory=dict)
-    cell_timeout: int = 60
+    cell_timeout: int = CELL_TIMEOUT
     engine: str = SANDBOXED
     preload: tuple[str, ...] = ()     # the zygote's imports: one list for the whole run (one zygote per worker)
     hide: tuple[str, ...] = ()        # never visible inside the sandbox (the masters' folder)
@@ -103,7 +109,7 @@ def parameter_names(master: Any) -> set[str]:
 
 
 def plan(learner: str, route: str, workdir: Path, *, run_id: str | None = None, out_dir: Path | None = None,
-         src: Path | None = None, cell_timeout: int = 60, engine: str = SANDBOXED,
+         src: Path | None = None, cell_timeout: int = CELL_TIMEOUT, engine: str = SANDBOXED,
          cat: catalog_mod.Catalog | None = None) -> list[NotebookTask]:
     """The notebooks of one run; assignments outside the route are ignored."""
     if engine not in ENGINES:
@@ -248,7 +254,7 @@ def _run_unsandboxed(task: NotebookTask, learner_nb: Any, master: Any, params: d
             composed, str(task.out_path), parameters=params, kernel_name="python3",
             progress_bar=False, log_output=False, cwd=str(task.learner_path.parent),
             request_save_on_cell_execute=False,
-            start_timeout=60, execution_timeout=task.cell_timeout,
+            start_timeout=KERNEL_START_TIMEOUT, execution_timeout=task.cell_timeout,
             allow_errors=True, interrupt_on_timeout=True,
         )
 
@@ -338,7 +344,7 @@ def build_record(learner: str, route: str, run_id: str, started_at: str, outcome
 
 def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str | None = None,
                 workers: int = 1, out_dir: Path | None = None, src: Path | None = None,
-                progress_path: Path | None = None, unit: str | None = None, cell_timeout: int = 60,
+                progress_path: Path | None = None, unit: str | None = None, cell_timeout: int = CELL_TIMEOUT,
                 synthetic: bool = False, engine: str = SANDBOXED) -> RunRecord:
     """Execute, score and record one learner's run; returns what was written."""
     started = now_iso()
@@ -386,7 +392,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress-db", type=Path, default=None,
                         help="學習進度紀錄（預設 ~/.govai/progress.sqlite） / progress store")
     parser.add_argument("--unit", default=None, help="服務機關或單位（供班級報告篩選） / unit, for cohort reports")
-    parser.add_argument("--timeout", type=int, default=60, help="每個儲存格的時間上限（秒） / seconds per cell")
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="每個儲存格的時間上限（秒） / seconds per cell")
     parser.add_argument("--engine", choices=ENGINES, default=SANDBOXED,
                         help="govai（預設）：與 govai grade 相同的沙箱與評審程序；nbclient：papermill 的預設引擎，"
                              "沒有沙箱，隱藏測試在學員的核心中執行，學員程式可以讀取或破解，只用於可信任的筆記本 / "
