@@ -67,3 +67,28 @@ def test_whole_notebook_time_budget(sandbox: Sandbox) -> None:
         assert not ok and "時間上限" in out[0]["evalue"]
     finally:
         kernel.close()
+
+
+def test_a_working_directory_that_cannot_be_entered_fails_its_test_and_frees_the_turn(tmp_path: Path) -> None:
+    import os
+
+    here = os.getcwd()
+    gone = tmp_path / "removed"
+    with pytest.raises(FileNotFoundError):
+        judge.WorkingDir(str(gone)).__enter__()
+    assert os.getcwd() == here
+    ok = tmp_path / "ok"
+    ok.mkdir()
+    guard = judge.WorkingDir(str(ok))
+    with guard:                                      # the turn was given back: no deadlock
+        assert os.getcwd() == str(ok)
+        ok_later = tmp_path / "later"
+        ok_later.mkdir()
+        guard.path = str(ok_later)
+        ok_later.rmdir()                             # removed while the test waited for the learner kernel
+        with pytest.raises(FileNotFoundError), guard.released():
+            pass
+        assert not guard.held
+    assert os.getcwd() == here
+    assert judge.WorkingDir._lock.acquire(timeout=5)
+    judge.WorkingDir._lock.release()

@@ -415,33 +415,42 @@ class WorkingDir:
         self.path, self.held, self.prev = path, False, ""
 
     def __enter__(self) -> WorkingDir:
-        self._lock.acquire()
-        self.prev = os.getcwd()
-        os.chdir(self.path)
-        self.held = True
+        self._take()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.held:
-            os.chdir(self.prev)
-            self.held = False
-            self._lock.release()
+            self._give()
 
     @contextmanager
     def released(self) -> Iterator[None]:
         if not self.held:
             yield
             return
-        os.chdir(self.prev)
-        self.held = False
-        self._lock.release()
+        self._give()
         try:
             yield
         finally:
-            self._lock.acquire()
+            self._take()
+
+    def _take(self) -> None:
+        # a directory that cannot be entered (removed meanwhile) fails this test, never the lock:
+        # every other submission's tests wait for it
+        self._lock.acquire()
+        try:
             self.prev = os.getcwd()
             os.chdir(self.path)
-            self.held = True
+        except BaseException:
+            self._lock.release()
+            raise
+        self.held = True
+
+    def _give(self) -> None:
+        try:
+            os.chdir(self.prev)
+        finally:
+            self.held = False
+            self._lock.release()
 
 
 def safe_relpath(rel: str) -> bool:
