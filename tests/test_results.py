@@ -111,6 +111,37 @@ def test_history_and_latest_items(tmp_path: Path) -> None:
     assert db.learners()[0]["learner"] == "u1"
 
 
+def _database_without_engine_column(url: str) -> None:
+    """A results database as written before runs had an engine column, holding one complete run."""
+    from sqlalchemy import create_engine, text
+
+    db = ResultsDB(url)
+    db.write_run(_record("old-run", "o1"))
+    db.close()
+    old = create_engine(url)
+    with old.begin() as con:
+        con.execute(text("ALTER TABLE runs DROP COLUMN engine"))
+    old.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_runs_record_their_engine_and_unsandboxed_ones_are_not_evidence(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    url = f"sqlite:///{tmp_path / 'e.sqlite'}" if backend == "sqlite" else request.getfixturevalue("postgres_url")
+    _database_without_engine_column(url)
+    db = ResultsDB(url)                            # an older database gains the column; its runs still count
+    assert [(r["run_id"], r["engine"]) for r in db.runs("o1")] == [("old-run", None)]
+    sandboxed, trusted = _record("govai-run", "e1"), _record("nbclient-run", "e2")
+    sandboxed.engine, trusted.engine = "govai", "nbclient"
+    db.write_run(sandboxed)
+    db.write_run(trusted)
+    assert [r["engine"] for r in db.runs("e2", complete_only=False)] == ["nbclient"]
+    assert db.runs("e2") == [] and db.latest_items("e2") == []
+    assert {row[0] for rows in db.latest_rows() for row in rows} == {"o1", "e1"}
+    assert {r["learner"] for r in db.cohort_learners()} == {"o1", "e1"}
+    db.close()
+
+
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     db = ResultsDB(tmp_path / "f.sqlite")
     db.write_run(_record("r1"))

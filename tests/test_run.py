@@ -195,6 +195,14 @@ def test_cheats_earn_nothing_under_govai_but_do_under_papermills_default_engine(
     assert "HIDDEN-SEEN" not in printed["govai"] and "clean" in printed["govai"]
     assert all(v > 0 for v in points["nbclient"].values()), points["nbclient"]   # the cheat works unsandboxed
     assert "HIDDEN-SEEN" in printed["nbclient"]
+    # both runs are recorded with their engine; only the sandboxed one is evidence for readiness
+    for engine_name in run.ENGINES:
+        db = ResultsDB(tmp_path / f"{engine_name}.sqlite")
+        [row] = db.runs(complete_only=False)
+        assert row["engine"] == engine_name and row["status"] == "complete"
+        evidence = db.latest_items("cheat-1")
+        assert (len(evidence) > 0) == (engine_name == run.SANDBOXED), (engine_name, len(evidence))
+        assert bool(db.runs()) == (engine_name == run.SANDBOXED)
 
 
 def test_run_help_is_bilingual(capsys: pytest.CaptureFixture[str]) -> None:

@@ -204,8 +204,9 @@ def run_demo(n: int = 30, out: Path | None = None, workers: int | None = None, *
     for person in people:
         mine = [o for t, o in zip(tasks, outcomes, strict=True) if t.learner == person.id]
         run_id = next((t.run_id for t in tasks if t.learner == person.id), runner.new_run_id())
+        engine = next((t.engine for t in tasks if t.learner == person.id), runner.SANDBOXED)
         record = runner.build_record(person.id, person.route, run_id, started[person.id], mine, unit=person.unit,
-                                     synthetic=True, progress_path=progress_db, src=src)
+                                     synthetic=True, progress_path=progress_db, src=src, engine=engine)
         db.write_run(record)
         records.append(record)
     run_seconds = time.monotonic() - t0

@@ -3,7 +3,8 @@
 SQLite file by default (``var/results.sqlite``, or ``$GOVAI_RESULTS_DB``), PostgreSQL by URL
 (``postgresql://…`` or ``postgresql+psycopg://…``). Three tables:
 
-- ``runs``: one row per run (run id, learner, route, unit, times, package versions, status);
+- ``runs``: one row per run (run id, learner, route, unit, times, package versions, status, and the
+  papermill engine that executed it);
 - ``notebook_runs``: one row per notebook of a run (executed, failed with its error, or missing);
 - ``results``: one row per graded exercise per run (points, max points, passed, error, duration,
   attempts and hints from the progress store, notebook hash, package versions, timestamp, tags).
@@ -12,6 +13,11 @@ A run is written in **one transaction**: the run row is inserted as ``running``,
 result row follows, and the run row is marked ``complete`` last. A crash or a kill before the
 commit leaves the database as it was, so the last complete run stays intact; readers only ever
 look at complete runs. Re-running adds a new run and keeps the history.
+
+Evidence is what readiness, reports and the cohort read: complete runs executed by a sandboxed
+engine. A run by papermill's own engine (``govai run --engine nbclient``: hidden tests in the
+learner's kernel, for trusted notebooks) is recorded with its engine and never counts; a run
+recorded before the engine column existed counts as it did then.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Engine,
     Float,
     ForeignKey,
@@ -35,10 +42,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     create_engine,
     event,
     insert,
+    inspect,
+    or_,
     select,
+    text,
     update,
 )
 
@@ -57,6 +68,7 @@ runs = Table(
     Column("finished_at", String(40)),
     Column("package_versions", Text, nullable=False),      # JSON
     Column("synthetic", Boolean, nullable=False, default=False),
+    Column("engine", String(16)),                           # papermill engine; None: recorded before it was
 )
 
 notebook_runs = Table(
@@ -99,6 +111,16 @@ results = Table(
 
 # Test hook: called after each notebook's rows are inserted, inside the open transaction.
 _after_notebook_rows: Callable[[int], None] | None = None
+
+
+# papermill engines whose results are recorded but are not evidence: tests ran in the learner's kernel
+UNSANDBOXED_ENGINES = ("nbclient",)
+
+
+def _evidence() -> ColumnElement[bool]:
+    """The runs that count (see the module docstring)."""
+    return and_(runs.c.status == "complete",
+                or_(runs.c.engine.is_(None), runs.c.engine.not_in(UNSANDBOXED_ENGINES)))
 
 
 def now_iso() -> str:
@@ -166,6 +188,7 @@ class RunRecord:
     synthetic: bool = False
     package_versions: dict[str, str] = field(default_factory=package_versions)
     notebooks: list[NotebookOutcome] = field(default_factory=list)
+    engine: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -186,6 +209,19 @@ class ResultsDB:
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """Columns added since a database was created (``create_all`` only adds missing tables)."""
+        if "engine" in {c["name"] for c in inspect(self.engine).get_columns("runs")}:
+            return
+        try:
+            with self.engine.begin() as con:
+                con.execute(text("ALTER TABLE runs ADD COLUMN engine VARCHAR(16)"))
+        except Exception:
+            # another process opening the same database added it first
+            if "engine" not in {c["name"] for c in inspect(self.engine).get_columns("runs")}:
+                raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -199,7 +235,7 @@ class ResultsDB:
             con.execute(insert(runs).values(
                 run_id=run.run_id, learner=run.learner, route=run.route, unit=run.unit, status="running",
                 started_at=run.started_at, finished_at=None, package_versions=versions,
-                synthetic=run.synthetic,
+                synthetic=run.synthetic, engine=run.engine,
             ))
             for n, nb in enumerate(run.notebooks):
                 con.execute(insert(notebook_runs).values(
@@ -223,7 +259,7 @@ class ResultsDB:
         if learner is not None:
             q = q.where(runs.c.learner == learner)
         if complete_only:
-            q = q.where(runs.c.status == "complete")
+            q = q.where(_evidence())
         q = q.order_by(runs.c.finished_at, runs.c.started_at)
         with self.engine.connect() as con:
             return [_run_dict(r._mapping) for r in con.execute(q)]
@@ -253,7 +289,7 @@ class ResultsDB:
         """Per learner, notebook and graded cell, the row of the newest complete run that has it."""
         q = (select(results, runs.c.finished_at, runs.c.unit, runs.c.synthetic)
              .join(runs, runs.c.run_id == results.c.run_id)
-             .where(runs.c.status == "complete"))
+             .where(_evidence()))
         if learner is not None:
             q = q.where(results.c.learner == learner)
         q = q.order_by(runs.c.finished_at, results.c.id)
@@ -275,7 +311,7 @@ class ResultsDB:
         q = (select(results.c.learner, results.c.notebook, results.c.track, results.c.exercise,
                     results.c.grade_id, results.c.points, results.c.max_points, results.c.passed,
                     results.c.needs_manual, results.c.duration, results.c.attempts, results.c.hints, rn)
-             .join(runs, runs.c.run_id == results.c.run_id).where(runs.c.status == "complete"))
+             .join(runs, runs.c.run_id == results.c.run_id).where(_evidence()))
         if unit is not None:
             q = q.where(runs.c.unit == unit)
         if learners is not None:
@@ -305,10 +341,10 @@ class ResultsDB:
                     func.coalesce(cols.points, 0.0), cols.max_points, cols.passed, cols.needs_manual,
                     cols.duration, cols.attempts, cols.hints]
 
-        several = (select(runs.c.learner).where(runs.c.status == "complete")
+        several = (select(runs.c.learner).where(_evidence())
                    .group_by(runs.c.learner).having(func.count() > 1))
         single = (select(*columns(results.c)).join(runs, runs.c.run_id == results.c.run_id)
-                  .where(runs.c.status == "complete", results.c.learner.not_in(several)))
+                  .where(_evidence(), results.c.learner.not_in(several)))
         if learners is not None:
             several = several.where(runs.c.learner.in_(list(learners)))
             single = single.where(results.c.learner.in_(list(learners)))
@@ -338,7 +374,7 @@ class ResultsDB:
         route, unit and finished_at of the newest complete run — :meth:`learners` without the columns a
         cohort does not show, read as plain tuples."""
         q = (select(runs.c.learner, runs.c.route, runs.c.unit, runs.c.finished_at)
-             .where(runs.c.status == "complete").order_by(runs.c.finished_at, runs.c.started_at))
+             .where(_evidence()).order_by(runs.c.finished_at, runs.c.started_at))
         latest: dict[str, tuple[Any, ...]] = {}
         for rows in self._stream(q):
             latest.update((row[0], row) for row in rows)      # the newest run comes last
@@ -380,7 +416,7 @@ class ResultsDB:
         rn = func.row_number().over(partition_by=(runs.c.learner, notebook_runs.c.notebook),
                                     order_by=(runs.c.finished_at.desc(), notebook_runs.c.id.desc())).label("rn")
         q = (select(runs.c.learner, notebook_runs.c.track, notebook_runs.c.status, rn)
-             .join(runs, runs.c.run_id == notebook_runs.c.run_id).where(runs.c.status == "complete"))
+             .join(runs, runs.c.run_id == notebook_runs.c.run_id).where(_evidence()))
         if unit is not None:
             q = q.where(runs.c.unit == unit)
         if learners is not None:
@@ -393,7 +429,7 @@ class ResultsDB:
         """Per learner and notebook, the outcome in the newest complete run that has it."""
         q = (select(notebook_runs, runs.c.learner, runs.c.route, runs.c.unit, runs.c.finished_at)
              .join(runs, runs.c.run_id == notebook_runs.c.run_id)
-             .where(runs.c.status == "complete"))
+             .where(_evidence()))
         if learner is not None:
             q = q.where(runs.c.learner == learner)
         q = q.order_by(runs.c.finished_at, notebook_runs.c.id)

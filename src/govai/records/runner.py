@@ -44,7 +44,7 @@ from typing import Any
 from govai.course import catalog as catalog_mod
 from govai.course.items import ItemResult, totals
 from govai.course.masters import items_of, master_paths
-from govai.records.results import NotebookOutcome, ResultsDB, RunRecord, now_iso
+from govai.records.results import UNSANDBOXED_ENGINES, NotebookOutcome, ResultsDB, RunRecord, now_iso
 
 # Seconds one cell of a learner's notebook may run under `govai run` (its --timeout); lessons and
 # assignments are written to finish each cell well inside it.
@@ -54,7 +54,7 @@ KERNEL_START_TIMEOUT = 60
 
 INJECTABLE = ("learner_id", "route", "run_id")
 SANDBOXED = "govai"          # papermill engine name of govai.grading.papermill_engine
-UNSANDBOXED = "nbclient"     # papermill's default engine
+UNSANDBOXED = UNSANDBOXED_ENGINES[0]  # papermill's default engine: its results are recorded, never evidence
 ENGINES = (SANDBOXED, UNSANDBOXED)
 
 
@@ -336,10 +336,11 @@ def attach_progress(outcomes: Sequence[NotebookOutcome], learner: str, progress_
 
 def build_record(learner: str, route: str, run_id: str, started_at: str, outcomes: Sequence[NotebookOutcome],
                  unit: str | None = None, synthetic: bool = False,
-                 progress_path: Path | None = None, src: Path | None = None) -> RunRecord:
+                 progress_path: Path | None = None, src: Path | None = None,
+                 engine: str | None = SANDBOXED) -> RunRecord:
     attach_progress(outcomes, learner, progress_path, src)
     return RunRecord(run_id=run_id, learner=learner, route=route, started_at=started_at, finished_at=now_iso(),
-                     unit=unit, synthetic=synthetic, notebooks=list(outcomes))
+                     unit=unit, synthetic=synthetic, notebooks=list(outcomes), engine=engine)
 
 
 def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str | None = None,
@@ -351,7 +352,7 @@ def run_learner(learner: str, route: str, workdir: Path, *, db: ResultsDB | str 
     tasks = plan(learner, route, workdir, out_dir=out_dir, src=src, cell_timeout=cell_timeout, engine=engine)
     run_id = tasks[0].run_id if tasks else new_run_id()
     outcomes = execute_tasks(tasks, workers)
-    record = build_record(learner, route, run_id, started, outcomes, unit, synthetic, progress_path, src)
+    record = build_record(learner, route, run_id, started, outcomes, unit, synthetic, progress_path, src, engine)
     database = db if isinstance(db, ResultsDB) else ResultsDB(db)
     database.write_run(record)
     return record
