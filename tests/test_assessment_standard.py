@@ -96,6 +96,9 @@ def test_mutation_runner_catches_a_wrong_answer_that_scores(tmp_path: Path) -> N
     # the master's own solution is accepted; the two planted mistakes are both reported
     assert (tally.wrong_rejected, tally.wrong_total, tally.right_accepted, tally.right_total) == (0, 1, 1, 2)
     assert {f.mutation.why for f in tally.failures} == {"其實是正解", "其實是錯的"}
+    # each scored item names its track and notebook, as the results of `govai run` do
+    assert {(r.result.track, r.result.notebook) for r in results} == {
+        ("module1_literacy", "module1_literacy/module1_literacy.ipynb")}
 
 
 # -- 8. honest tags -----------------------------------------------------------------------------

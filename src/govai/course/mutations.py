@@ -182,6 +182,7 @@ def run_master(path: Path, workers: int = 2, timeout: float = CELL_TIMEOUT) -> l
             payload = {"student": f"{suite.grade_id}-{mutation.kind}{n}",
                        "notebooks": {name: nbformat.writes(sub).encode()},
                        "paths": {name: f"{path.parent.name}/{name}.ipynb（{mutation.kind}: {mutation.why}）"},
+                       "notebook_ids": {name: f"{path.parent.name}/{name}.ipynb"},
                        "files": files}
             jobs.append((suite.item, mutation, payload, config))
 

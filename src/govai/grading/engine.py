@@ -191,8 +191,7 @@ def _duration(cell: NotebookNode) -> float | None:
 def score(executed: NotebookNode, master: NotebookNode, notebook: str = "") -> list[ItemResult]:
     """Points per graded cell by nbgrader's rules; points and tags are read from the master.
 
-    ``notebook`` (``<track>/<name>.ipynb``) names the items; the grader's worker, which knows only
-    the notebook's name, leaves it empty.
+    ``notebook`` (``<track>/<name>.ipynb``) names the items' track and notebook (empty: unnamed).
     """
     from nbgrader.utils import determine_grade
 

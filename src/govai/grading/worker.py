@@ -94,7 +94,11 @@ def _comments(executed: nbformat.NotebookNode) -> dict[str, str | None]:
 
 
 def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
-    """Grade every notebook of one submission in its own fresh learner kernel."""
+    """Grade every notebook of one submission in its own fresh learner kernel.
+
+    ``payload``: ``student``, ``notebooks`` and ``paths`` (by notebook name: the raw notebook, or None
+    when missing, and the path its errors name), ``files``, and optionally ``notebook_ids``
+    (``<track>/<name>.ipynb``, which names the scored items' track and notebook)."""
     import nbformat
 
     from govai.grading import engine, judge
@@ -119,7 +123,7 @@ def grade_payload(payload: dict[str, Any], config: dict[str, Any]) -> dict[str, 
                 executed = judge.execute(composed, kernel, name)
             finally:
                 kernel.close()
-            items = engine.score(executed, master)
+            items = engine.score(executed, master, payload.get("notebook_ids", {}).get(name, ""))
             result["notebooks"][name] = {
                 "missing": False,
                 "executed": nbformat.writes(executed, version=4),
