@@ -154,11 +154,14 @@ def test_killing_what_started_govai_lab_stops_it(tmp_path: Path) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-# SIGHUP as a terminal session has it: a test run started under nohup passes it on ignored, and the
-# signal may arrive before supervise() installs its handler (the parent would then wait for ever)
+# The parent starts with the signals as a terminal session has them: a test run in the background or
+# under nohup passes SIGINT or SIGHUP on ignored, and the signal may arrive before supervise() installs
+# its handlers (the parent would then wait for ever)
 _CHILD = """
 import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGHUP, signal.SIG_DFL)
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 from govai import proc
 child = proc.spawn([sys.executable, "-c", "import time; time.sleep(600)"])
 print(child.pid, flush=True)
