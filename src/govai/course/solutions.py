@@ -79,8 +79,10 @@ def stub(source: str, cell_type: str = "code", language: str = "python", root: P
     return str(cell.source)
 
 
+@functools.lru_cache(maxsize=1024)
 def without_hidden_tests(source: str, root: Path | None = None) -> str:
-    """The test cell as learners see it: hidden-test regions removed with their delimiters."""
+    """The test cell as learners see it: hidden-test regions removed with their delimiters (once per
+    text: the judge asks for every test of every notebook it runs)."""
     _clear, hidden = _tools(root)
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "x", "locked": True}

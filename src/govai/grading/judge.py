@@ -33,7 +33,7 @@ import io
 import os
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import CodeType
@@ -508,7 +508,7 @@ class TestNamespace(dict):
             if len(text) <= 65536:
                 self._as_fetched[key] = text
 
-    def prefetch(self, names: list[str]) -> None:
+    def prefetch(self, names: Iterable[str]) -> None:
         names = [n for n in names if not dict.__contains__(self, n) and _learner_name(n)]
         self._fresh()
         values = self._kernel.fetch(names)
@@ -621,7 +621,7 @@ class PreparedTest:
 
     body: CodeType                  # all statements but a final expression
     last: CodeType | None           # the final expression, whose value is the cell's result
-    names: list[str]                # the names it may read from the learner's namespace
+    names: tuple[str, ...]          # the names it may read from the learner's namespace
     shows_value: bool               # no trailing ``;``
 
 
@@ -634,7 +634,7 @@ def prepare_test(source: str, filename: str) -> PreparedTest:
     body = tree.body[:-1] if last is not None else tree.body
     return PreparedTest(compile(ast.Module(body=body, type_ignores=[]), filename, "exec"),
                         compile(ast.Expression(last.value), filename, "eval") if last is not None else None,
-                        _names_in(tree), not _semicolon(source))
+                        tuple(_names_in(tree)), not _semicolon(source))
 
 
 @functools.lru_cache(maxsize=512)

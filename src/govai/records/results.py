@@ -213,14 +213,16 @@ class ResultsDB:
 
     def _add_new_columns(self) -> None:
         """Columns added since a database was created (``create_all`` only adds missing tables)."""
-        if "engine" in {c["name"] for c in inspect(self.engine).get_columns("runs")}:
+        def has_engine() -> bool:
+            return "engine" in {c["name"] for c in inspect(self.engine).get_columns("runs")}
+
+        if has_engine():
             return
         try:
             with self.engine.begin() as con:
                 con.execute(text("ALTER TABLE runs ADD COLUMN engine VARCHAR(16)"))
         except Exception:
-            # another process opening the same database added it first
-            if "engine" not in {c["name"] for c in inspect(self.engine).get_columns("runs")}:
+            if not has_engine():                # else another process opening the database added it first
                 raise
 
     def close(self) -> None:
